@@ -1,0 +1,3 @@
+//! `relance`: French pre-litigation debt collection.
+//!
+//! The pipeline: import -> dossier -> rules -> calc -> documents -> bundle.

@@ -1,0 +1,3 @@
+//! The `relance` binary: parse the command line, run it, print the error once.
+
+fn main() {}
