@@ -1,3 +1,7 @@
 //! The `relance` binary: parse the command line, run it, print the error once.
 
-fn main() {}
+use std::process::ExitCode;
+
+fn main() -> ExitCode {
+    relance::cli::main()
+}

@@ -1,0 +1,10 @@
+//! The claim statement (décompte): a pure function of the dossier, the rules and the
+//! as-of date (spec §2–4).
+
+pub mod calendar;
+pub mod money;
+mod prescription;
+mod statement;
+
+pub use prescription::Prescription;
+pub use statement::{CalcError, InvoiceLine, Period, RuleUse, Statement, Totals, compute};

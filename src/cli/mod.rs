@@ -1,0 +1,131 @@
+//! The command line: the only place that touches the disk, the environment or the clock.
+
+mod check;
+mod compute;
+mod output;
+mod rules;
+mod table;
+
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use chrono::NaiveDate;
+use clap::{Parser, Subcommand};
+
+use crate::rules::Rules;
+
+pub use output::write_atomic;
+
+const EXAMPLES: &str = "\
+Examples:
+  relance check examples/atelier-martin
+  relance compute examples/atelier-martin --as-of 2026-06-30
+  relance compute examples/atelier-martin --as-of 2026-06-30 --format json
+  relance rules show ecb-mro --on 2026-01-01
+  relance rules check legal-rules";
+
+/// French pre-litigation debt collection: claim statements from a dossier and dated rules.
+#[derive(Debug, Parser)]
+#[command(name = "relance", version, after_help = EXAMPLES)]
+pub struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Validate a dossier: every problem at once, with file, field and value.
+    #[command(
+        after_help = "Examples:\n  relance check examples/atelier-martin\n  relance check path/to/dossier.json"
+    )]
+    Check(check::Args),
+    /// Compute the claim statement (décompte) as of a date.
+    #[command(
+        after_help = "Examples:\n  relance compute examples/atelier-martin --as-of 2026-06-30\n  relance compute examples/atelier-martin --as-of 2026-06-30 --format json --out statement.json\n  relance compute DOSSIER --as-of 2026-09-30 --rules ./my-legal-rules"
+    )]
+    Compute(compute::Args),
+    /// List, show and check the rule files (rates, amounts, periods, holidays).
+    #[command(subcommand)]
+    Rules(rules::Command),
+}
+
+/// Options shared by the commands that need the law.
+#[derive(Debug, clap::Args)]
+pub(crate) struct RulesArg {
+    /// Load the rules from this folder instead of the ones compiled into the binary
+    /// (e.g. a copy of legal-rules/ completed with a new half-year's rates).
+    #[arg(long, value_name = "DIR")]
+    rules: Option<PathBuf>,
+}
+
+impl RulesArg {
+    pub(crate) fn load(&self) -> anyhow::Result<Rules> {
+        match &self.rules {
+            None => Ok(Rules::embedded()),
+            Some(dir) => load_rules_dir(dir),
+        }
+    }
+}
+
+/// Reads every `.toml` file under `dir` (the disk edge of [`Rules::load`]).
+pub(crate) fn load_rules_dir(dir: &Path) -> anyhow::Result<Rules> {
+    let mut files = Vec::new();
+    collect_toml(dir, dir, &mut files)?;
+    if files.is_empty() {
+        anyhow::bail!("{}: no rule file (*.toml) in this folder", dir.display());
+    }
+    let borrowed: Vec<(&str, &str)> = files
+        .iter()
+        .map(|(p, t)| (p.as_str(), t.as_str()))
+        .collect();
+    Rules::load(borrowed, &dir.display().to_string()).map_err(|p| anyhow::anyhow!("{p}"))
+}
+
+fn collect_toml(root: &Path, dir: &Path, out: &mut Vec<(String, String)>) -> anyhow::Result<()> {
+    let mut entries: Vec<_> = std::fs::read_dir(dir)
+        .map_err(|e| anyhow::anyhow!("{}: cannot read the rules folder: {e}", dir.display()))?
+        .collect::<Result<_, _>>()?;
+    entries.sort_by_key(|e| e.path());
+    for entry in entries {
+        let path = entry.path();
+        if path.is_dir() {
+            collect_toml(root, &path, out)?;
+        } else if path.extension().is_some_and(|e| e == "toml") {
+            let rel = path
+                .strip_prefix(root)
+                .unwrap_or(&path)
+                .to_string_lossy()
+                .replace('\\', "/");
+            let text = std::fs::read_to_string(&path)
+                .map_err(|e| anyhow::anyhow!("{}: cannot read: {e}", path.display()))?;
+            out.push((rel, text));
+        }
+    }
+    Ok(())
+}
+
+/// The as-of date: given, or today. The only place the clock is read.
+pub(crate) fn as_of_or_today(as_of: Option<NaiveDate>) -> NaiveDate {
+    #[allow(clippy::disallowed_methods)]
+    as_of.unwrap_or_else(|| chrono::Local::now().date_naive())
+}
+
+/// Parses the command line and runs it; prints the error once.
+pub fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match run(cli) {
+        Ok(code) => code,
+        Err(err) => {
+            eprintln!("error: {err:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn run(cli: Cli) -> anyhow::Result<ExitCode> {
+    match cli.command {
+        Command::Check(args) => check::run(args),
+        Command::Compute(args) => compute::run(args),
+        Command::Rules(cmd) => rules::run(cmd),
+    }
+}

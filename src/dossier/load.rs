@@ -1,0 +1,714 @@
+//! Text -> validated [`Dossier`], reporting every problem at once (spec §1).
+
+use std::collections::BTreeMap;
+use std::str::FromStr;
+
+use rust_decimal::Decimal;
+
+use super::ids::{is_valid_siren, normalize_iban};
+use super::*;
+use crate::error::{Problem, Problems};
+use crate::tree::{self, Node, Reader, Table, Value, join};
+
+/// The text format of a dossier file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    Toml,
+    Json,
+}
+
+/// Longest reference (spec §1).
+const MAX_REFERENCE: usize = 64;
+/// Longest free-text value: long enough for any real name or description, short enough
+/// that a hostile file cannot make letters unreadable.
+const MAX_TEXT: usize = 2000;
+/// A French address block has at most 6 lines (NF Z 10-011).
+const MAX_ADDRESS_LINES: usize = 6;
+/// Larger amounts are typing mistakes; the bound keeps every product far from overflow.
+const MAX_AMOUNT: &str = "999999999999.99";
+
+/// Parses and validates a dossier.
+///
+/// `file` is how messages name the file (`dossier.toml`, `clients/dupont/dossier.json`).
+///
+/// # Errors
+/// Every problem found: syntax, unknown or missing fields, wrong types, invalid SIREN or
+/// IBAN, duplicate invoice numbers, `due` before `issued`, amounts that are not positive
+/// decimal strings with at most two decimals, references to unknown invoices, pieces that
+/// would leave the dossier folder.
+///
+/// # Example
+/// ```
+/// use relance::dossier::{parse, Format};
+/// let err = parse("reference = 42\n", Format::Toml, "dossier.toml").unwrap_err();
+/// assert!(err.to_string().contains("dossier.toml: reference: \"42\": expected a string"));
+/// ```
+pub fn parse(text: &str, format: Format, file: &str) -> Result<Dossier, Problems> {
+    let root = match format {
+        Format::Toml => tree::parse_toml(text),
+        Format::Json => tree::parse_json(text),
+    }
+    .map_err(|e| {
+        Problems::from(
+            Problem::new(file, "", format!("syntax error: {}", e.message)).at_line(e.line),
+        )
+    })?;
+    let mut cx = Reader {
+        file,
+        problems: Problems::default(),
+    };
+    let dossier = cx.dossier(&root);
+    // In file order, so a user reads them top to bottom (stable: same line keeps its order).
+    cx.problems.0.sort_by_key(|p| p.line.unwrap_or(usize::MAX));
+    match dossier {
+        Some(d) if cx.problems.is_empty() => Ok(d),
+        _ => {
+            if cx.problems.is_empty() {
+                cx.problems
+                    .push(Problem::new(file, "", "the dossier is not valid"));
+            }
+            Err(cx.problems)
+        }
+    }
+}
+
+impl Reader<'_> {
+    fn amount(&mut self, field: &str, node: &Node) -> Option<Decimal> {
+        let s = match &node.value {
+            Value::Str(s) => s,
+            Value::Number(n) => {
+                self.bad(
+                    field,
+                    node,
+                    format!(
+                        "expected a string such as \"{}\": amounts are written in quotes so that \
+                         no binary float ever touches money",
+                        suggest_amount(n)
+                    ),
+                );
+                return None;
+            }
+            other => {
+                let kind = other.kind();
+                self.bad(
+                    field,
+                    node,
+                    format!("expected an amount such as \"1200.00\", found {kind}"),
+                );
+                return None;
+            }
+        };
+        match parse_amount(s) {
+            Ok(d) => Some(d),
+            Err(message) => {
+                self.bad(field, node, message);
+                None
+            }
+        }
+    }
+
+    fn req_amount(&mut self, t: &mut Table<'_>, key: &str) -> Option<Decimal> {
+        let (field, node) = self.required(t, key)?;
+        self.amount(&field, node)
+    }
+
+    fn address(&mut self, field: &str, node: &Node) -> Option<Vec<String>> {
+        let Value::Array(items) = &node.value else {
+            self.bad(
+                field,
+                node,
+                format!(
+                    "expected an array of lines, e.g. [\"12 rue des Lilas\", \"69003 Lyon\"], found {}",
+                    node.value.kind()
+                ),
+            );
+            return None;
+        };
+        if items.len() < 2 || items.len() > MAX_ADDRESS_LINES {
+            self.bad(
+                field,
+                node,
+                format!(
+                    "expected 2 to {MAX_ADDRESS_LINES} lines, found {}",
+                    items.len()
+                ),
+            );
+            return None;
+        }
+        let mut lines = Vec::new();
+        let mut ok = true;
+        for (i, item) in items.iter().enumerate() {
+            let f = format!("{field}[{i}]");
+            match self.string(&f, item, 200, false) {
+                Some(s) => lines.push(s),
+                None => ok = false,
+            }
+        }
+        if !ok {
+            return None;
+        }
+        let last = lines.last().expect("at least two lines");
+        let postal_ok = last.len() > 6
+            && last.as_bytes()[..5].iter().all(u8::is_ascii_digit)
+            && last.as_bytes()[5] == b' ';
+        if !postal_ok {
+            let f = format!("{field}[{}]", lines.len() - 1);
+            self.bad(
+                &f,
+                &items[lines.len() - 1],
+                "the last line must start with the 5-digit postal code and a space, e.g. \"69003 Lyon\"",
+            );
+            return None;
+        }
+        Some(lines)
+    }
+
+    fn siren(&mut self, field: &str, node: &Node) -> Option<String> {
+        let s = self.string(field, node, 20, false)?;
+        if is_valid_siren(&s) {
+            Some(s)
+        } else if s.len() != 9 || !s.bytes().all(|b| b.is_ascii_digit()) {
+            self.bad(field, node, "expected 9 digits without spaces (SIREN)");
+            None
+        } else {
+            self.bad(field, node, "not a valid SIREN (Luhn check digit)");
+            None
+        }
+    }
+
+    fn email(&mut self, field: &str, node: &Node) -> Option<String> {
+        let s = self.string(field, node, 254, false)?;
+        let valid = matches!(s.split_once('@'), Some((user, domain))
+            if !user.is_empty() && domain.contains('.') && !domain.contains('@')
+                && !domain.starts_with('.') && !domain.ends_with('.'))
+            && !s.contains(char::is_whitespace);
+        if valid {
+            Some(s)
+        } else {
+            self.bad(field, node, "not an email address");
+            None
+        }
+    }
+
+    /// A piece path, checked as text here; `fs::check_pieces` checks it on disk.
+    fn piece(&mut self, field: &str, node: &Node) -> Option<String> {
+        let s = self.string(field, node, 500, false)?;
+        if let Err(message) = check_piece_path(&s) {
+            self.bad(field, node, message);
+            return None;
+        }
+        Some(s)
+    }
+
+    fn dossier(&mut self, root: &Node) -> Option<Dossier> {
+        let mut t = self.table("", root)?;
+        let reference = self.req_text(&mut t, "reference", MAX_REFERENCE);
+        let language = match self.take(&mut t, "language") {
+            None => Some("fr".to_string()),
+            Some((field, node)) => self
+                .choice(&field, node, &[("fr", "fr")])
+                .map(str::to_string),
+        };
+        let payment_imputation = match self.take(&mut t, "payment_imputation") {
+            None => Some(Imputation::InterestFirst),
+            Some((field, node)) => self.choice(
+                &field,
+                node,
+                &[
+                    ("interest-first", Imputation::InterestFirst),
+                    ("principal-first", Imputation::PrincipalFirst),
+                ],
+            ),
+        };
+        let creditor = self
+            .required(&mut t, "creditor")
+            .and_then(|(f, n)| self.creditor(&f, n));
+        let debtor = self
+            .required(&mut t, "debtor")
+            .and_then(|(f, n)| self.debtor(&f, n));
+        let agency = match self.take(&mut t, "agency") {
+            None => Some(None),
+            Some((f, n)) => self.agency(&f, n).map(Some),
+        };
+        let terms = match self.take(&mut t, "terms") {
+            None => Some(Terms::default()),
+            Some((f, n)) => self.terms(&f, n),
+        };
+
+        let invoice_nodes = self.array_of_tables(&mut t, "invoices");
+        if invoice_nodes.is_empty() {
+            self.problem(
+                "invoices",
+                None,
+                "a dossier needs at least one [[invoices]] entry",
+            );
+        }
+        let mut invoices = Vec::new();
+        let mut numbers: BTreeMap<String, String> = BTreeMap::new();
+        for (field, node) in &invoice_nodes {
+            let Some(inv) = self.invoice(field, node) else {
+                // Still known by its number, so payments and events naming it are not
+                // reported a second time as naming an unknown invoice.
+                if let Some(number) = raw_number(node) {
+                    numbers.entry(number).or_insert_with(|| field.clone());
+                }
+                continue;
+            };
+            {
+                if let Some(first) = numbers.get(&inv.number) {
+                    let f = format!("{field}.number");
+                    let line = number_line(node);
+                    self.problems.push(
+                        Problem::new(
+                            self.file,
+                            f,
+                            format!("duplicate invoice number (already in {first})"),
+                        )
+                        .with_value(inv.number.clone())
+                        .at_line(line),
+                    );
+                } else {
+                    numbers.insert(inv.number.clone(), field.clone());
+                    invoices.push(inv);
+                }
+            }
+        }
+        let payment_nodes = self.array_of_tables(&mut t, "payments");
+        let mut payments = Vec::new();
+        for (field, node) in &payment_nodes {
+            if let Some(p) = self.payment(field, node, &numbers) {
+                payments.push(p);
+            }
+        }
+        let event_nodes = self.array_of_tables(&mut t, "events");
+        let mut events = Vec::new();
+        for (field, node) in &event_nodes {
+            if let Some(e) = self.event(field, node, &numbers) {
+                events.push(e);
+            }
+        }
+        self.finish(t);
+
+        Some(Dossier {
+            reference: reference?,
+            language: language?,
+            payment_imputation: payment_imputation?,
+            creditor: creditor?,
+            debtor: debtor?,
+            agency: agency?,
+            terms: terms?,
+            invoices,
+            payments,
+            events,
+        })
+    }
+
+    fn creditor(&mut self, path: &str, node: &Node) -> Option<Creditor> {
+        let mut t = self.table(path, node)?;
+        let kind = self.required(&mut t, "kind").and_then(|(f, n)| {
+            self.choice(
+                &f,
+                n,
+                &[
+                    ("company", CreditorKind::Company),
+                    ("individual", CreditorKind::Individual),
+                ],
+            )
+        });
+        let name = self.req_text(&mut t, "name", 200);
+        let legal_form = self.take(&mut t, "legal_form");
+        let siren = self.take(&mut t, "siren");
+        let (legal_form, siren) = match kind {
+            Some(CreditorKind::Individual) => {
+                for (f, n) in [&legal_form, &siren].into_iter().flatten() {
+                    self.bad(f, n, "for a company creditor only (kind = \"company\")");
+                }
+                (Some(None), Some(None))
+            }
+            _ => {
+                let lf = match legal_form {
+                    Some((f, n)) => self.string(&f, n, 100, false).map(Some),
+                    None => Some(None),
+                };
+                let s = match siren {
+                    Some((f, n)) => self.siren(&f, n).map(Some),
+                    None => {
+                        if kind == Some(CreditorKind::Company) {
+                            self.problem(
+                                &join(path, "siren"),
+                                t.line,
+                                "missing: a company creditor must give its SIREN (CPC 54, C. com. R123-237)",
+                            );
+                        }
+                        None
+                    }
+                };
+                (lf, s)
+            }
+        };
+        let address = self
+            .required(&mut t, "address")
+            .and_then(|(f, n)| self.address(&f, n));
+        let email = match self.take(&mut t, "email") {
+            Some((f, n)) => self.email(&f, n).map(Some),
+            None => Some(None),
+        };
+        let iban = match self.take(&mut t, "iban") {
+            Some((f, n)) => match self.string(&f, n, 60, false) {
+                Some(s) => match normalize_iban(&s) {
+                    Ok(iban) => Some(Some(iban)),
+                    Err(message) => {
+                        self.bad(&f, n, message);
+                        None
+                    }
+                },
+                None => None,
+            },
+            None => Some(None),
+        };
+        let signatory = self.opt_text(&mut t, "signatory", 200);
+        self.finish(t);
+        Some(Creditor {
+            kind: kind?,
+            name: name?,
+            legal_form: legal_form?,
+            siren: siren?,
+            address: address?,
+            email: email?,
+            iban: iban?,
+            signatory,
+        })
+    }
+
+    fn debtor(&mut self, path: &str, node: &Node) -> Option<Debtor> {
+        let mut t = self.table(path, node)?;
+        let kind = self.required(&mut t, "kind").and_then(|(f, n)| {
+            self.choice(
+                &f,
+                n,
+                &[
+                    ("company", DebtorKind::Company),
+                    ("consumer", DebtorKind::Consumer),
+                    ("public-body", DebtorKind::PublicBody),
+                ],
+            )
+        });
+        let name = self.req_text(&mut t, "name", 200);
+        let siren = match self.take(&mut t, "siren") {
+            Some((f, n)) if kind == Some(DebtorKind::Consumer) => {
+                self.bad(&f, n, "a consumer has no SIREN (kind = \"consumer\")");
+                None
+            }
+            Some((f, n)) => self.siren(&f, n).map(Some),
+            None => Some(None),
+        };
+        let address = match self.take(&mut t, "address") {
+            Some((f, n)) => self.address(&f, n).map(Some),
+            None => Some(None),
+        };
+        let email = match self.take(&mut t, "email") {
+            Some((f, n)) => self.email(&f, n).map(Some),
+            None => Some(None),
+        };
+        let insolvency_opened = match self.take(&mut t, "insolvency_opened") {
+            Some((f, n)) => self.date(&f, n).map(Some),
+            None => Some(None),
+        };
+        self.finish(t);
+        Some(Debtor {
+            kind: kind?,
+            name: name?,
+            siren: siren?,
+            address: address?,
+            email: email?,
+            insolvency_opened: insolvency_opened?,
+        })
+    }
+
+    fn agency(&mut self, path: &str, node: &Node) -> Option<Agency> {
+        let mut t = self.table(path, node)?;
+        let name = self.req_text(&mut t, "name", 200);
+        let siren = self
+            .required(&mut t, "siren")
+            .and_then(|(f, n)| self.siren(&f, n));
+        let address = self
+            .required(&mut t, "address")
+            .and_then(|(f, n)| self.address(&f, n));
+        let mandate = self.req_text(&mut t, "mandate", 100);
+        self.finish(t);
+        Some(Agency {
+            name: name?,
+            siren: siren?,
+            address: address?,
+            mandate: mandate?,
+        })
+    }
+
+    fn terms(&mut self, path: &str, node: &Node) -> Option<Terms> {
+        let mut t = self.table(path, node)?;
+        let rate = match self.take(&mut t, "penalty_rate") {
+            None => Some(PenaltyRate::Default),
+            Some((f, n)) => match &n.value {
+                Value::Str(s) if s == "default" => Some(PenaltyRate::Default),
+                Value::Str(s) => match parse_rate(s) {
+                    Ok(r) => Some(PenaltyRate::Contractual(r)),
+                    Err(m) => {
+                        self.bad(&f, n, m);
+                        None
+                    }
+                },
+                _ => {
+                    self.bad(
+                        &f,
+                        n,
+                        "expected \"default\" or an annual rate in percent as a string, e.g. \"12.5\"",
+                    );
+                    None
+                }
+            },
+        };
+        self.finish(t);
+        Some(Terms {
+            penalty_rate: rate?,
+        })
+    }
+
+    fn invoice(&mut self, path: &str, node: &Node) -> Option<Invoice> {
+        let mut t = self.table(path, node)?;
+        let number = self.req_text(&mut t, "number", 64);
+        let issued = self.req_date(&mut t, "issued");
+        let due_node = t.entries.iter().find(|e| e.key == "due").map(|e| &e.node);
+        let due = self.req_date(&mut t, "due");
+        let amount = self.req_amount(&mut t, "amount");
+        let description = match self.take(&mut t, "description") {
+            Some((f, n)) => self.string(&f, n, MAX_TEXT, true).map(Some),
+            None => Some(None),
+        };
+        let piece = match self.take(&mut t, "piece") {
+            Some((f, n)) => self.piece(&f, n).map(Some),
+            None => Some(None),
+        };
+        self.finish(t);
+        if let (Some(i), Some(d), Some(n)) = (issued, due, due_node)
+            && d < i
+        {
+            self.bad(
+                &format!("{path}.due"),
+                n,
+                format!("before the issue date {i}"),
+            );
+            return None;
+        }
+        Some(Invoice {
+            number: number?,
+            issued: issued?,
+            due: due?,
+            amount: amount?,
+            description: description?,
+            piece: piece?,
+        })
+    }
+
+    fn invoice_ref(
+        &mut self,
+        t: &mut Table<'_>,
+        numbers: &BTreeMap<String, String>,
+    ) -> Option<Option<String>> {
+        match self.take(t, "invoice") {
+            None => Some(None),
+            Some((f, n)) => {
+                let s = self.string(&f, n, 64, false)?;
+                if numbers.contains_key(&s) {
+                    Some(Some(s))
+                } else {
+                    self.bad(&f, n, "no invoice has this number in the dossier");
+                    None
+                }
+            }
+        }
+    }
+
+    fn payment(
+        &mut self,
+        path: &str,
+        node: &Node,
+        numbers: &BTreeMap<String, String>,
+    ) -> Option<Payment> {
+        let mut t = self.table(path, node)?;
+        let date = self.req_date(&mut t, "date");
+        let amount = self.req_amount(&mut t, "amount");
+        let invoice = self.invoice_ref(&mut t, numbers);
+        let reference = match self.take(&mut t, "reference") {
+            Some((f, n)) => self.string(&f, n, 200, false).map(Some),
+            None => Some(None),
+        };
+        self.finish(t);
+        Some(Payment {
+            date: date?,
+            amount: amount?,
+            invoice: invoice?,
+            reference: reference?,
+        })
+    }
+
+    fn event(
+        &mut self,
+        path: &str,
+        node: &Node,
+        numbers: &BTreeMap<String, String>,
+    ) -> Option<Event> {
+        let mut t = self.table(path, node)?;
+        let date = self.req_date(&mut t, "date");
+        let kind = self.required(&mut t, "kind").and_then(|(f, n)| {
+            self.choice(
+                &f,
+                n,
+                &[
+                    ("reminder", EventKind::Reminder),
+                    ("formal-notice", EventKind::FormalNotice),
+                    ("acknowledgment", EventKind::Acknowledgment),
+                    ("dispute", EventKind::Dispute),
+                    ("ip-served", EventKind::IpServed),
+                ],
+            )
+        });
+        let invoice = self.invoice_ref(&mut t, numbers);
+        let channel = match self.take(&mut t, "channel") {
+            None => Some(None),
+            Some((f, n)) => self
+                .choice(
+                    &f,
+                    n,
+                    &[
+                        ("email", Channel::Email),
+                        ("letter", Channel::Letter),
+                        ("registered-letter", Channel::RegisteredLetter),
+                        ("phone", Channel::Phone),
+                        ("sms", Channel::Sms),
+                    ],
+                )
+                .map(Some),
+        };
+        let piece = match self.take(&mut t, "piece") {
+            Some((f, n)) => self.piece(&f, n).map(Some),
+            None => Some(None),
+        };
+        self.finish(t);
+        Some(Event {
+            date: date?,
+            kind: kind?,
+            invoice: invoice?,
+            channel: channel?,
+            piece: piece?,
+        })
+    }
+}
+
+fn raw_number(node: &Node) -> Option<String> {
+    match &node.value {
+        Value::Table(entries) => entries
+            .iter()
+            .find(|e| e.key == "number")
+            .and_then(|e| match &e.node.value {
+                Value::Str(s) => Some(s.clone()),
+                _ => None,
+            }),
+        _ => None,
+    }
+}
+
+fn number_line(node: &Node) -> Option<usize> {
+    match &node.value {
+        Value::Table(entries) => entries
+            .iter()
+            .find(|e| e.key == "number")
+            .and_then(|e| e.line)
+            .or(node.line),
+        _ => node.line,
+    }
+}
+
+/// Parses an amount string: digits, optionally a dot and one or two decimals, > 0.
+///
+/// # Errors
+/// A message saying what to write instead.
+pub fn parse_amount(s: &str) -> Result<Decimal, String> {
+    let (int, frac) = match s.split_once('.') {
+        Some((i, f)) => (i, Some(f)),
+        None => (s, None),
+    };
+    let digits = |p: &str| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit());
+    if !digits(int) || frac.is_some_and(|f| !digits(f)) {
+        return Err(if s.contains(',') && !s.contains('.') {
+            format!(
+                "expected a decimal with a dot, e.g. \"{}\"",
+                suggest_amount(&s.replace(',', "."))
+            )
+        } else if s.starts_with('-') {
+            "must be greater than 0".to_string()
+        } else {
+            "expected a decimal with a dot and no spaces or signs, e.g. \"1200.00\"".to_string()
+        });
+    }
+    if frac.is_some_and(|f| f.len() > 2) {
+        return Err("at most 2 decimals (euros and cents)".to_string());
+    }
+    let value = Decimal::from_str(s).map_err(|_| "not a decimal number".to_string())?;
+    if value <= Decimal::ZERO {
+        return Err("must be greater than 0".to_string());
+    }
+    if value > Decimal::from_str(MAX_AMOUNT).expect("constant") {
+        return Err(format!("larger than {MAX_AMOUNT}: a typing mistake?"));
+    }
+    Ok(value)
+}
+
+/// An annual contractual rate in percent, e.g. "12.5": 0 to 100, at most 4 decimals.
+fn parse_rate(s: &str) -> Result<Decimal, String> {
+    let ok_shape = {
+        let (int, frac) = s.split_once('.').unwrap_or((s, "0"));
+        !int.is_empty()
+            && int.bytes().all(|b| b.is_ascii_digit())
+            && !frac.is_empty()
+            && frac.len() <= 4
+            && frac.bytes().all(|b| b.is_ascii_digit())
+    };
+    if !ok_shape {
+        return Err(
+            "expected \"default\" or an annual rate in percent with a dot, e.g. \"12.5\""
+                .to_string(),
+        );
+    }
+    let rate = Decimal::from_str(s).map_err(|_| "not a decimal number".to_string())?;
+    if rate > Decimal::ONE_HUNDRED {
+        return Err("an annual rate above 100 % is surely a typing mistake".to_string());
+    }
+    Ok(rate)
+}
+
+/// A corrected amount for messages: `12.5` -> `12.50`, `1200` -> `1200.00`.
+fn suggest_amount(raw: &str) -> String {
+    match Decimal::from_str(raw.trim()) {
+        Ok(d) if d.scale() <= 2 => format!("{:.2}", d),
+        _ => "1200.00".to_string(),
+    }
+}
+
+/// A piece path must be relative, inside the dossier folder, with `/` separators.
+pub fn check_piece_path(s: &str) -> Result<(), &'static str> {
+    if s.starts_with('/') || s.starts_with('\\') || s.get(1..2) == Some(":") {
+        return Err(
+            "must be a path relative to the dossier folder, e.g. \"pieces/F-2026-001.pdf\"",
+        );
+    }
+    if s.contains('\\') {
+        return Err("use / as the path separator");
+    }
+    if s.split('/').any(|c| c == "..") {
+        return Err("must stay inside the dossier folder (no \"..\")");
+    }
+    if s.split('/').any(|c| c.is_empty() || c == ".") || s.ends_with('/') {
+        return Err("not a file path (empty or \".\" component)");
+    }
+    Ok(())
+}

@@ -1,0 +1,232 @@
+//! The dossier: one creditor's claim against one debtor (spec §1).
+//!
+//! [`parse`] turns text into a validated [`Dossier`] or returns every problem at once;
+//! [`fs::load_dir`] is the disk edge that also checks the pieces.
+
+pub mod fs;
+pub mod ids;
+mod load;
+
+use chrono::NaiveDate;
+use rust_decimal::Decimal;
+
+pub use load::{Format, parse};
+
+/// A validated dossier. Every invariant of spec §1 holds: unique invoice numbers,
+/// `due >= issued`, positive amounts with at most two decimals, references to known invoices.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Dossier {
+    pub reference: String,
+    pub language: String,
+    pub payment_imputation: Imputation,
+    pub creditor: Creditor,
+    pub debtor: Debtor,
+    pub agency: Option<Agency>,
+    pub terms: Terms,
+    pub invoices: Vec<Invoice>,
+    pub payments: Vec<Payment>,
+    pub events: Vec<Event>,
+}
+
+/// How a payment made after the due date is split between interest and principal.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Imputation {
+    /// C. civ. 1343-1: interest first, then principal (the default).
+    InterestFirst,
+    /// Principal first: a concession the creditor may make.
+    PrincipalFirst,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CreditorKind {
+    /// Acts as a professional.
+    Company,
+    /// A natural person not acting for professional purposes.
+    Individual,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DebtorKind {
+    Company,
+    Consumer,
+    PublicBody,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Creditor {
+    pub kind: CreditorKind,
+    pub name: String,
+    pub legal_form: Option<String>,
+    pub siren: Option<String>,
+    pub address: Vec<String>,
+    pub email: Option<String>,
+    /// Compact form, checked (mod 97).
+    pub iban: Option<String>,
+    pub signatory: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Debtor {
+    pub kind: DebtorKind,
+    pub name: String,
+    pub siren: Option<String>,
+    /// May be missing after an import: letters that print it refuse to render.
+    pub address: Option<Vec<String>>,
+    pub email: Option<String>,
+    /// Date of the judgment opening a sauvegarde, redressement or liquidation.
+    pub insolvency_opened: Option<NaiveDate>,
+}
+
+impl Debtor {
+    /// The postal code on the last address line, when there is an address.
+    pub fn postal_code(&self) -> Option<&str> {
+        self.address
+            .as_ref()
+            .and_then(|lines| lines.last())
+            .and_then(|line| line.get(..5))
+    }
+}
+
+/// A collection agency writing for the creditor (CPCE L124-1, R124-4).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Agency {
+    pub name: String,
+    pub siren: String,
+    pub address: Vec<String>,
+    /// Reference of the creditor's written mandate (R124-3).
+    pub mandate: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Terms {
+    pub penalty_rate: PenaltyRate,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+pub enum PenaltyRate {
+    /// ECB main refinancing rate + the L441-10 margin, by half-year.
+    #[default]
+    Default,
+    /// A contractual annual rate in percent.
+    Contractual(Decimal),
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Invoice {
+    pub number: String,
+    pub issued: NaiveDate,
+    pub due: NaiveDate,
+    /// Amount including VAT, in euros.
+    pub amount: Decimal,
+    pub description: Option<String>,
+    /// Path relative to the dossier folder.
+    pub piece: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Payment {
+    pub date: NaiveDate,
+    pub amount: Decimal,
+    /// The invoice the debtor said it pays (C. civ. 1342-10).
+    pub invoice: Option<String>,
+    pub reference: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Event {
+    /// For a letter, the day the debtor received it (first presentation of a registered letter).
+    pub date: NaiveDate,
+    pub kind: EventKind,
+    /// Without it the event concerns every invoice.
+    pub invoice: Option<String>,
+    pub channel: Option<Channel>,
+    pub piece: Option<String>,
+}
+
+impl Event {
+    /// Whether the event concerns this invoice (no invoice named means all of them).
+    pub fn concerns(&self, invoice: &str) -> bool {
+        self.invoice.as_deref().is_none_or(|n| n == invoice)
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum EventKind {
+    Reminder,
+    FormalNotice,
+    Acknowledgment,
+    Dispute,
+    IpServed,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Channel {
+    Email,
+    Letter,
+    RegisteredLetter,
+    Phone,
+    Sms,
+}
+
+/// Who owes whom, which picks the law that applies (spec §2).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Regime {
+    /// Company creditor, company debtor: C. com. L441-10.
+    B2b,
+    /// Company creditor, consumer debtor: legal interest from the formal notice.
+    B2c,
+    /// Company creditor, public body: code de la commande publique.
+    B2g,
+    /// Individual creditor, any debtor.
+    C2x,
+}
+
+impl Regime {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Regime::B2b => "b2b",
+            Regime::B2c => "b2c",
+            Regime::B2g => "b2g",
+            Regime::C2x => "c2x",
+        }
+    }
+}
+
+impl Dossier {
+    pub fn regime(&self) -> Regime {
+        match (self.creditor.kind, self.debtor.kind) {
+            (CreditorKind::Individual, _) => Regime::C2x,
+            (CreditorKind::Company, DebtorKind::Company) => Regime::B2b,
+            (CreditorKind::Company, DebtorKind::Consumer) => Regime::B2c,
+            (CreditorKind::Company, DebtorKind::PublicBody) => Regime::B2g,
+        }
+    }
+
+    /// Things worth knowing that do not stop a computation (spec §5: a missing debtor address).
+    pub fn warnings(&self) -> Vec<String> {
+        let mut warnings = Vec::new();
+        if self.debtor.address.is_none() {
+            warnings.push(
+                "debtor.address is missing: the statement can be computed, but letters and the \
+                 injonction de payer request cannot be rendered until it is filled in"
+                    .to_string(),
+            );
+        }
+        if self.creditor.signatory.is_none() {
+            warnings.push(
+                "creditor.signatory is missing: letters need the name and title of who signs them"
+                    .to_string(),
+            );
+        }
+        if let PenaltyRate::Contractual(_) = self.terms.penalty_rate
+            && self.regime() != Regime::B2b
+        {
+            warnings.push(format!(
+                "terms.penalty_rate applies between professionals only (C. com. L441-10): \
+                 ignored for a {} dossier",
+                self.regime().as_str()
+            ));
+        }
+        warnings
+    }
+}
