@@ -82,6 +82,7 @@ pub(super) fn prescription(
     }
     let used = RuleUse {
         id: rule.id.clone(),
+        unit: rule.unit,
         from: value.from,
         to: value.to,
         value: value.value,

@@ -14,7 +14,7 @@ use crate::dossier::{
     CreditorKind, Dossier, Event, EventKind, Imputation, Invoice, Payment, PenaltyRate, Regime,
 };
 use crate::error::{Problem, Problems};
-use crate::rules::{RuleError, Rules};
+use crate::rules::{RuleError, Rules, Unit};
 
 /// Why a statement cannot be computed.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
@@ -103,6 +103,7 @@ pub struct Totals {
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
 pub struct RuleUse {
     pub id: String,
+    pub unit: Unit,
     pub from: NaiveDate,
     pub to: Option<NaiveDate>,
     pub value: Decimal,
@@ -212,6 +213,7 @@ impl<'a> Engine<'a> {
         let (rule, v) = self.rules.value(id, date, purpose)?;
         self.used.insert(RuleUse {
             id: rule.id.clone(),
+            unit: rule.unit,
             from: v.from,
             to: v.to,
             value: v.value,
@@ -344,6 +346,16 @@ impl<'a> Engine<'a> {
                     l.prescription.basis
                 ));
             }
+        }
+        if let Some(opened) = dossier.debtor.insolvency_opened
+            && dossier.invoices.iter().any(|inv| inv.issued < opened)
+        {
+            self.warn(format!(
+                "insolvency proceedings opened on {opened}: claims born before that date cannot be paid \
+                 (C. com. L622-7) and must be declared to the mandataire judiciaire within the time limit \
+                 running from the BODACC publication (C. com. L622-24, R622-24); no formal notice or \
+                 injonction de payer may be pursued for them (L622-21)"
+            ));
         }
         for w in dossier.warnings() {
             if w.starts_with("terms.penalty_rate") {

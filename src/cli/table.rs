@@ -9,6 +9,7 @@ use rust_decimal::Decimal;
 use crate::calc::Statement;
 use crate::calc::money::{euros_fr, percent_fr};
 use crate::dossier::{Dossier, Regime};
+use crate::rules::Unit;
 
 const WIDTH: usize = 78;
 
@@ -36,6 +37,31 @@ fn neg(amount: Decimal) -> String {
     }
 }
 
+/// `732829320` -> `732 829 320`, as the SIREN is printed.
+fn siren_fr(siren: &str) -> String {
+    let mut out = String::new();
+    for (i, c) in siren.chars().enumerate() {
+        if i > 0 && i % 3 == 0 {
+            out.push(' ');
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// A rule value with its unit, as a French reader writes it.
+fn value_fr(unit: Unit, value: Decimal) -> String {
+    let plain = value.normalize().to_string().replace('.', ",");
+    match unit {
+        Unit::Percent => percent_fr(value),
+        Unit::Points => format!("{plain} points"),
+        Unit::Factor => format!("× {plain}"),
+        Unit::Eur => euros_fr(value),
+        Unit::Years => format!("{plain} ans"),
+        Unit::Days => format!("{plain} jours"),
+    }
+}
+
 pub fn render(dossier: &Dossier, s: &Statement) -> String {
     let mut out = String::new();
     let accrual_label = match s.regime {
@@ -52,7 +78,7 @@ pub fn render(dossier: &Dossier, s: &Statement) -> String {
     let _ = writeln!(out, "DÉCOMPTE DE CRÉANCE arrêté au {}", date_fr(s.as_of));
     let _ = writeln!(out, "Dossier    : {}", s.reference);
     let party = |name: &str, siren: Option<&String>| match siren {
-        Some(siren) => format!("{name} (SIREN {siren})"),
+        Some(siren) => format!("{name} (SIREN {})", siren_fr(siren)),
         None => name.to_string(),
     };
     let _ = writeln!(
@@ -131,8 +157,13 @@ pub fn render(dossier: &Dossier, s: &Statement) -> String {
             if !l.penalties_paid.is_zero() {
                 let _ = writeln!(
                     out,
-                    "    dont {} sur les intérêts et pénalités, {} sur le principal",
+                    "    dont {} sur les {}, {} sur le principal",
                     euros_fr(l.penalties_paid),
+                    if s.regime == Regime::B2b {
+                        "pénalités"
+                    } else {
+                        "intérêts"
+                    },
                     euros_fr(l.paid - l.penalties_paid)
                 );
             }
@@ -196,7 +227,7 @@ pub fn render(dossier: &Dossier, s: &Statement) -> String {
                 out,
                 "  {} = {} (en vigueur du {}{to}) — {}",
                 r.id,
-                r.value,
+                value_fr(r.unit, r.value),
                 date_fr(r.from),
                 r.article
             );

@@ -25,6 +25,9 @@ pub struct Loaded {
 /// regular file, or resolves (through a symlink) outside the dossier folder.
 pub fn load_dir(path: &Path) -> Result<Loaded, Problems> {
     let shown = path.display().to_string();
+    if !path.exists() {
+        return Err(Problem::new(&shown, "", "no such dossier folder or file").into());
+    }
     let file = if path.is_dir() {
         let toml = path.join("dossier.toml");
         let json = path.join("dossier.json");

@@ -246,31 +246,29 @@ impl Reader<'_> {
         let mut invoices = Vec::new();
         let mut numbers: BTreeMap<String, String> = BTreeMap::new();
         for (field, node) in &invoice_nodes {
-            let Some(inv) = self.invoice(field, node) else {
-                // Still known by its number, so payments and events naming it are not
-                // reported a second time as naming an unknown invoice.
-                if let Some(number) = raw_number(node) {
-                    numbers.entry(number).or_insert_with(|| field.clone());
-                }
-                continue;
-            };
-            {
-                if let Some(first) = numbers.get(&inv.number) {
-                    let f = format!("{field}.number");
-                    let line = number_line(node);
+            // Numbers are registered even when the invoice has other problems, so a
+            // duplicate is always reported and payments naming it are not.
+            let mut duplicate = false;
+            if let Some(number) = raw_number(node) {
+                if let Some(first) = numbers.get(&number) {
+                    duplicate = true;
                     self.problems.push(
                         Problem::new(
                             self.file,
-                            f,
+                            format!("{field}.number"),
                             format!("duplicate invoice number (already in {first})"),
                         )
-                        .with_value(inv.number.clone())
-                        .at_line(line),
+                        .with_value(number)
+                        .at_line(number_line(node)),
                     );
                 } else {
-                    numbers.insert(inv.number.clone(), field.clone());
-                    invoices.push(inv);
+                    numbers.insert(number, field.clone());
                 }
+            }
+            if let Some(inv) = self.invoice(field, node)
+                && !duplicate
+            {
+                invoices.push(inv);
             }
         }
         let payment_nodes = self.array_of_tables(&mut t, "payments");

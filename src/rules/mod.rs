@@ -19,7 +19,7 @@ use rust_decimal::Decimal;
 pub use load::REQUIRED;
 
 /// What a rule's values measure.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Unit {
     /// An annual rate in percent.
     Percent,

@@ -1,0 +1,161 @@
+//! The rule files: loader checks, and a sweep of dates over every rule.
+
+use relance::rules::Rules;
+
+use crate::support::*;
+
+fn load(text: &str) -> Result<Rules, String> {
+    Rules::load([("test/rule.toml", text)], "rules").map_err(|p| p.to_string())
+}
+
+const HEAD: &str = "id = \"x\"\ntitle = \"X\"\nunit = \"percent\"\narticle = \"Art. 1\"\n";
+
+#[test]
+fn the_embedded_rules_load_and_hold_every_rule_the_engine_needs() {
+    let rules = Rules::embedded();
+    assert!(
+        rules.missing_required().is_empty(),
+        "{:?}",
+        rules.missing_required()
+    );
+}
+
+#[test]
+fn a_value_without_source_is_refused() {
+    let err = load(&format!(
+        "{HEAD}[[values]]\nfrom = 2020-01-01\nvalue = \"1.00\"\n"
+    ))
+    .unwrap_err();
+    assert!(
+        err.contains("rules/test/rule.toml: values[0].source: missing (required)"),
+        "{err}"
+    );
+    let err = load(&format!(
+        "{HEAD}[[values]]\nfrom = 2020-01-01\nvalue = \"1.00\"\nsource = \"my memory\"\n"
+    ))
+    .unwrap_err();
+    assert!(err.contains("expected the URL of the text"), "{err}");
+}
+
+#[test]
+fn a_value_that_is_not_a_decimal_string_is_refused() {
+    for v in ["1.5", "\"1,5\"", "\"abc\"", "\"1e3\""] {
+        let err = load(&format!(
+            "{HEAD}[[values]]\nfrom = 2020-01-01\nvalue = {v}\nsource = \"https://x\"\n"
+        ))
+        .unwrap_err();
+        assert!(err.contains("values[0].value"), "{v}: {err}");
+    }
+}
+
+#[test]
+fn overlapping_or_gapped_periods_are_refused() {
+    let v = |from: &str, to: &str| {
+        format!("[[values]]\nfrom = {from}\nto = {to}\nvalue = \"1\"\nsource = \"https://x\"\n")
+    };
+    let err = load(&format!(
+        "{HEAD}{}{}",
+        v("2020-01-01", "2020-06-30"),
+        v("2020-06-30", "2020-12-31")
+    ))
+    .unwrap_err();
+    assert!(err.contains("overlaps"), "{err}");
+    let err = load(&format!(
+        "{HEAD}{}{}",
+        v("2020-01-01", "2020-06-29"),
+        v("2020-07-01", "2020-12-31")
+    ))
+    .unwrap_err();
+    assert!(err.contains("gap"), "{err}");
+    let err = load(&format!(
+        "{HEAD}{}{}",
+        v("2020-01-01", "2019-12-31"),
+        v("2020-07-01", "2020-12-31")
+    ))
+    .unwrap_err();
+    assert!(err.contains("before from"), "{err}");
+    let open = "[[values]]\nfrom = 2020-01-01\nvalue = \"1\"\nsource = \"https://x\"\n";
+    let err = load(&format!("{HEAD}{open}{}", v("2020-07-01", "2020-12-31"))).unwrap_err();
+    assert!(err.contains("say when it ended"), "{err}");
+    assert!(
+        load(&format!(
+            "{HEAD}{}{}",
+            v("2020-01-01", "2020-06-30"),
+            v("2020-07-01", "2020-12-31")
+        ))
+        .is_ok()
+    );
+}
+
+#[test]
+fn duplicate_ids_are_refused() {
+    let text =
+        format!("{HEAD}[[values]]\nfrom = 2020-01-01\nvalue = \"1\"\nsource = \"https://x\"\n");
+    let err = Rules::load(
+        [("a.toml", text.as_str()), ("b.toml", text.as_str())],
+        "rules",
+    )
+    .unwrap_err()
+    .to_string();
+    assert!(
+        err.contains("rules/b.toml: id: \"x\": already defined in rules/a.toml"),
+        "{err}"
+    );
+}
+
+#[test]
+fn every_rule_has_exactly_one_value_on_every_day_it_covers() {
+    // A sweep over every day from the first value to the last known end (catala-style).
+    let rules = Rules::embedded();
+    for rule in rules.rules.values() {
+        let first = rule.values.first().unwrap().from;
+        let last = rule.values.last().unwrap().to.unwrap_or(d("2026-12-31"));
+        let mut day = first;
+        while day <= last {
+            let n = rule.values.iter().filter(|v| v.covers(day)).count();
+            assert_eq!(n, 1, "{} on {day}: {n} values", rule.id);
+            assert!(rule.value_at(day).is_some());
+            day = day.succ_opt().unwrap();
+        }
+        for v in &rule.values {
+            assert!(
+                v.source.starts_with("https://"),
+                "{}: {}",
+                rule.id,
+                v.source
+            );
+        }
+    }
+}
+
+#[test]
+fn the_published_half_year_figures_follow_from_the_files() {
+    // legal-fr.md §3: L441-10 default = MRO on 1 Jan / 1 Jul + 10; floor = 3 × legal rate.
+    let rules = Rules::embedded();
+    let val = |id: &str, day: &str| rules.value(id, d(day), String::new).unwrap().1.value;
+    for (day, l441, ccp, floor) in [
+        ("2023-01-01", "12.50", "10.50", "6.18"),
+        ("2023-07-01", "14.00", "12.00", "12.66"),
+        ("2024-01-01", "14.50", "12.50", "15.21"),
+        ("2024-07-01", "14.25", "12.25", "14.76"),
+        ("2025-01-01", "13.15", "11.15", "11.13"),
+        ("2025-07-01", "12.15", "10.15", "8.28"),
+        ("2026-01-01", "12.15", "10.15", "7.86"),
+    ] {
+        let mro = val("ecb-mro", day);
+        assert_eq!(mro + val("l441-10-margin", day), dec(l441), "{day}");
+        assert_eq!(mro + val("ccp-moratory-margin", day), dec(ccp), "{day}");
+        assert_eq!(
+            val("legal-rate-other", day) * val("l441-10-floor-factor", day),
+            dec(floor),
+            "{day}"
+        );
+    }
+    // Nothing unconfirmed ships as fact: no ECB or legal rate for 2026-S2.
+    for id in ["ecb-mro", "legal-rate-other", "legal-rate-individual"] {
+        assert!(
+            rules.value(id, d("2026-07-01"), String::new).is_err(),
+            "{id}"
+        );
+    }
+}
