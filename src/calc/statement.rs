@@ -21,7 +21,7 @@ use crate::rules::{RuleError, Rules, Unit};
 pub enum CalcError {
     /// A value the law needs is missing from the rules: never guessed.
     #[error(transparent)]
-    Rule(#[from] RuleError),
+    Rule(Box<RuleError>),
     /// The as-of date does not fit the dossier.
     #[error("{0}")]
     Input(Problems),
@@ -676,12 +676,26 @@ impl<'a> Engine<'a> {
     }
 }
 
+impl From<RuleError> for CalcError {
+    fn from(e: RuleError) -> Self {
+        CalcError::Rule(Box::new(e))
+    }
+}
+
 // ----- JSON (spec §4) -----
 
 impl Statement {
     /// The statement as the JSON object of spec §4.
     pub fn to_json(&self) -> serde_json::Value {
         JsonStatement::from(self).into_value()
+    }
+
+    /// The JSON text of spec §4, pretty-printed with a final newline (what `compute` prints).
+    pub fn to_json_string(&self) -> String {
+        let mut s = serde_json::to_string_pretty(&JsonStatement::from(self))
+            .expect("plain strings and numbers");
+        s.push('\n');
+        s
     }
 }
 

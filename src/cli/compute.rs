@@ -46,11 +46,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     let as_of = as_of_or_today(args.as_of);
     let statement = compute(&loaded.dossier, &rules, as_of)?;
     let text = match args.format {
-        Format::Json => {
-            let mut s = serde_json::to_string_pretty(&statement.to_json())?;
-            s.push('\n');
-            s
-        }
+        Format::Json => statement.to_json_string(),
         Format::Table => table::render(&loaded.dossier, &statement),
     };
     match &args.out {

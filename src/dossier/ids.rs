@@ -25,7 +25,7 @@ fn luhn(digits: &str) -> bool {
             }
         })
         .sum();
-    sum % 10 == 0
+    sum.is_multiple_of(10)
 }
 
 /// The IBAN in its compact form (no spaces, upper case), or why it is not one.

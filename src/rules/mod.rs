@@ -160,6 +160,8 @@ impl Rules {
     /// # Errors
     /// [`RuleError::Missing`] when no value covers `date`, naming the file to complete;
     /// [`RuleError::Unknown`] when the rule does not exist.
+    // The error is only built on the way out of a computation; its size costs nothing.
+    #[allow(clippy::result_large_err)]
     pub fn value(
         &self,
         id: &str,
