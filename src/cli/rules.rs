@@ -109,9 +109,10 @@ pub fn run(cmd: Command) -> anyhow::Result<ExitCode> {
             }
             let values: usize = rules.rules.values().map(|r| r.values.len()).sum();
             println!(
-                "{shown}: OK: {} rules, {values} dated values, {} holidays",
+                "{shown}: OK: {} rules, {values} dated values, {} holidays, {} letter mentions",
                 rules.rules.len(),
-                rules.holidays.as_ref().map_or(0, |h| h.entries.len())
+                rules.holidays.as_ref().map_or(0, |h| h.entries.len()),
+                rules.mentions.len()
             );
             Ok(ExitCode::SUCCESS)
         }

@@ -64,8 +64,16 @@ impl Rules {
         let mut holidays: Option<Holidays> = None;
         let mut files: Vec<(&str, &str)> = files.into_iter().collect();
         files.sort();
+        let mut mentions = Vec::new();
         for (path, text) in files {
             let shown = format!("{origin}/{path}");
+            if path.starts_with("mentions/") {
+                match super::mentions::load(path, text, &shown) {
+                    Ok(set) => mentions.extend(set),
+                    Err(p) => problems.0.extend(p.0),
+                }
+                continue;
+            }
             let root = match tree::parse_toml(text) {
                 Ok(root) => root,
                 Err(e) => {
@@ -114,9 +122,23 @@ impl Rules {
                 None => {}
             }
         }
+        let mut seen = std::collections::BTreeSet::new();
+        for m in &mentions {
+            if !seen.insert(m.id.as_str()) {
+                problems.push(
+                    Problem::new(
+                        &format!("{origin}/{}", m.file),
+                        "id",
+                        "already defined in another mention",
+                    )
+                    .with_value(m.id.clone()),
+                );
+            }
+        }
         problems.into_result(Rules {
             rules,
             holidays,
+            mentions,
             origin: origin.to_string(),
         })
     }

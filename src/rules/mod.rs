@@ -9,6 +9,7 @@
 //! [`Rules::load`] reads an updated copy given as `(path, text)` pairs.
 
 mod load;
+pub mod mentions;
 
 use std::collections::BTreeMap;
 use std::fmt;
@@ -118,6 +119,8 @@ pub struct Holidays {
 pub struct Rules {
     pub rules: BTreeMap<String, Rule>,
     pub holidays: Option<Holidays>,
+    /// The mandatory mentions of letters (`mentions/*.toml`), in file order.
+    pub mentions: Vec<mentions::Mention>,
     /// Where the rules came from ("embedded" or the folder given), for messages.
     pub origin: String,
 }
