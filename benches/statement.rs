@@ -53,6 +53,7 @@ fn big_dossier(n: usize) -> Dossier {
         reference: "BENCH".into(),
         language: "fr".into(),
         payment_imputation: Imputation::InterestFirst,
+        scenario: None,
         creditor: Creditor {
             kind: CreditorKind::Company,
             name: "C".into(),

@@ -10,5 +10,6 @@ pub mod cli;
 pub mod dossier;
 pub mod error;
 pub mod letters;
+pub mod plan;
 pub mod rules;
 pub mod tree;

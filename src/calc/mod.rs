@@ -7,4 +7,6 @@ mod prescription;
 mod statement;
 
 pub use prescription::Prescription;
-pub use statement::{CalcError, InvoiceLine, Period, RuleUse, Statement, Totals, compute};
+pub use statement::{
+    CalcError, InvoiceLine, Period, RuleUse, Statement, Totals, compute, compute_principal_only,
+};

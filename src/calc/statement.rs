@@ -121,6 +121,11 @@ pub struct RuleUse {
 /// [`CalcError::Rule`] when a rate or figure needed for a period is missing from the rules
 /// (the message names the rule file to complete).
 pub fn compute(dossier: &Dossier, rules: &Rules, as_of: NaiveDate) -> Result<Statement, CalcError> {
+    check_as_of(dossier, as_of)?;
+    Engine::new(dossier, rules, as_of, true).run()
+}
+
+fn check_as_of(dossier: &Dossier, as_of: NaiveDate) -> Result<(), CalcError> {
     let mut problems = Problems::default();
     for (i, inv) in dossier.invoices.iter().enumerate() {
         if as_of < inv.issued {
@@ -137,10 +142,31 @@ pub fn compute(dossier: &Dossier, rules: &Rules, as_of: NaiveDate) -> Result<Sta
             );
         }
     }
-    if !problems.is_empty() {
-        return Err(CalcError::Input(problems));
+    if problems.is_empty() {
+        Ok(())
+    } else {
+        Err(CalcError::Input(problems))
     }
-    Engine::new(dossier, rules, as_of).run()
+}
+
+/// The statement without penalties or interest: payments go to principal only.
+///
+/// For planning when the rates of a half-year are not published yet: it tells which
+/// invoices remain unpaid and when claims expire, and says in a warning that penalties and
+/// interest are left out. Never use it for a figure claimed from a debtor.
+///
+/// # Errors
+/// As [`compute`], except that no rate is needed.
+pub fn compute_principal_only(
+    dossier: &Dossier,
+    rules: &Rules,
+    as_of: NaiveDate,
+) -> Result<Statement, CalcError> {
+    check_as_of(dossier, as_of)?;
+    let mut engine = Engine::new(dossier, rules, as_of, false);
+    engine
+        .warn("penalties and interest are not computed in this view (principal only)".to_string());
+    engine.run()
 }
 
 /// The state of one invoice while payments are applied in date order.
@@ -180,18 +206,21 @@ struct Engine<'a> {
     as_of: NaiveDate,
     regime: Regime,
     rates: HashMap<(HalfYear, Option<NaiveDate>), Rate>,
+    /// False for the principal-only view: no penalty or interest accrues.
+    accrual: bool,
     used: BTreeSet<RuleUse>,
     warnings: Vec<String>,
 }
 
 impl<'a> Engine<'a> {
-    fn new(dossier: &'a Dossier, rules: &'a Rules, as_of: NaiveDate) -> Self {
+    fn new(dossier: &'a Dossier, rules: &'a Rules, as_of: NaiveDate, accrual: bool) -> Self {
         Engine {
             dossier,
             rules,
             as_of,
             regime: dossier.regime(),
             rates: HashMap::new(),
+            accrual,
             used: BTreeSet::new(),
             warnings: Vec::new(),
         }
@@ -376,6 +405,9 @@ impl<'a> Engine<'a> {
 
     /// The days on which penalties or interest may run on an invoice.
     fn window(&mut self, inv: &Invoice, events: &[&Event]) -> Option<(NaiveDate, NaiveDate)> {
+        if !self.accrual {
+            return None;
+        }
         let start = match self.regime {
             // L441-10 II, CCP L2192-13: from the day after the due date, without a reminder.
             Regime::B2b | Regime::B2g => inv.due.succ_opt()?,

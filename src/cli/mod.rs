@@ -3,6 +3,8 @@
 mod check;
 mod compute;
 mod output;
+mod plan;
+mod record;
 mod rules;
 mod table;
 
@@ -44,6 +46,16 @@ enum Command {
         after_help = "Examples:\n  relance compute examples/atelier-martin --as-of 2026-06-30\n  relance compute examples/atelier-martin --as-of 2026-06-30 --format json --out statement.json\n  relance compute DOSSIER --as-of 2026-09-30 --rules ./my-legal-rules"
     )]
     Compute(compute::Args),
+    /// The dunning plan: the step reached and the next one with its date, per dossier.
+    #[command(
+        after_help = "Examples:\n  relance plan examples/atelier-martin --as-of 2026-06-30\n  relance plan dossiers/ --as-of 2026-06-30 --format json"
+    )]
+    Plan(plan::Args),
+    /// Append an event or a payment to a dossier, keeping its comments and layout.
+    #[command(
+        after_help = "Examples:\n  relance record DOSSIER --kind formal-notice --date 2026-07-03 --channel registered-letter --piece ar.pdf\n  relance record DOSSIER --payment 250.00 --date 2026-07-10 --invoice F-2026-001 --reference \"VIR 10/07\""
+    )]
+    Record(record::Args),
     /// List, show and check the rule files (rates, amounts, periods, holidays).
     #[command(subcommand)]
     Rules(rules::Command),
@@ -126,6 +138,8 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     match cli.command {
         Command::Check(args) => check::run(args),
         Command::Compute(args) => compute::run(args),
+        Command::Plan(args) => plan::run(args),
+        Command::Record(args) => record::run(args),
         Command::Rules(cmd) => rules::run(cmd),
     }
 }

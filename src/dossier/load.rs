@@ -220,6 +220,7 @@ impl Reader<'_> {
                 ],
             ),
         };
+        let scenario = self.opt_text(&mut t, "scenario", 64);
         let creditor = self
             .required(&mut t, "creditor")
             .and_then(|(f, n)| self.creditor(&f, n));
@@ -291,6 +292,7 @@ impl Reader<'_> {
             reference: reference?,
             language: language?,
             payment_imputation: payment_imputation?,
+            scenario,
             creditor: creditor?,
             debtor: debtor?,
             agency: agency?,

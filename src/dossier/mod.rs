@@ -10,7 +10,7 @@ mod load;
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
 
-pub use load::{Format, parse};
+pub use load::{Format, check_piece_path, parse, parse_amount};
 
 /// A validated dossier. Every invariant of spec §1 holds: unique invoice numbers,
 /// `due >= issued`, positive amounts with at most two decimals, references to known invoices.
@@ -19,6 +19,8 @@ pub struct Dossier {
     pub reference: String,
     pub language: String,
     pub payment_imputation: Imputation,
+    /// The dunning scenario (`legal-rules/scenarios/<id>.toml`); `None`: "default".
+    pub scenario: Option<String>,
     pub creditor: Creditor,
     pub debtor: Debtor,
     pub agency: Option<Agency>,

@@ -65,8 +65,16 @@ impl Rules {
         let mut files: Vec<(&str, &str)> = files.into_iter().collect();
         files.sort();
         let mut mentions = Vec::new();
+        let mut scenarios: Vec<super::scenario::Scenario> = Vec::new();
         for (path, text) in files {
             let shown = format!("{origin}/{path}");
+            if path.starts_with("scenarios/") {
+                match super::scenario::load(path, text, &shown) {
+                    Ok(sc) => scenarios.push(sc),
+                    Err(p) => problems.0.extend(p.0),
+                }
+                continue;
+            }
             if path.starts_with("mentions/") {
                 match super::mentions::load(path, text, &shown) {
                     Ok(set) => mentions.extend(set),
@@ -139,6 +147,7 @@ impl Rules {
             rules,
             holidays,
             mentions,
+            scenarios,
             origin: origin.to_string(),
         })
     }

@@ -10,6 +10,7 @@
 
 mod load;
 pub mod mentions;
+pub mod scenario;
 
 use std::collections::BTreeMap;
 use std::fmt;
@@ -121,6 +122,8 @@ pub struct Rules {
     pub holidays: Option<Holidays>,
     /// The mandatory mentions of letters (`mentions/*.toml`), in file order.
     pub mentions: Vec<mentions::Mention>,
+    /// Dunning scenarios (`scenarios/*.toml`), by file order.
+    pub scenarios: Vec<scenario::Scenario>,
     /// Where the rules came from ("embedded" or the folder given), for messages.
     pub origin: String,
 }
@@ -152,6 +155,11 @@ pub enum RuleError {
 }
 
 impl Rules {
+    /// The scenario with this id.
+    pub fn scenario(&self, id: &str) -> Option<&scenario::Scenario> {
+        self.scenarios.iter().find(|s| s.id == id)
+    }
+
     pub fn rule(&self, id: &str) -> Option<&Rule> {
         self.rules.get(id)
     }

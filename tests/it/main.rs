@@ -5,6 +5,7 @@ mod cli;
 mod dossier;
 mod golden;
 mod letters;
+mod plan;
 mod props;
 mod rules;
 mod support;

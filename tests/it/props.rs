@@ -65,6 +65,7 @@ prop_compose! {
             reference: "P-1".into(),
             language: "fr".into(),
             payment_imputation: if principal_first { Imputation::PrincipalFirst } else { Imputation::InterestFirst },
+            scenario: None,
             creditor: Creditor {
                 kind: creditor_kind,
                 name: "C".into(),
