@@ -1,3 +1,5 @@
 //! `relance`: French pre-litigation debt collection.
 //!
 //! The pipeline: import -> dossier -> rules -> calc -> documents -> bundle.
+
+pub mod documents;

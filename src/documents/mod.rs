@@ -1,0 +1,3 @@
+//! Documents: French formatting helpers for the text letters show.
+
+pub mod format;
