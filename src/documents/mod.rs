@@ -10,6 +10,9 @@ mod render;
 mod templates;
 mod world;
 
+#[cfg(test)]
+mod tests;
+
 pub use render::{
     Attachment, Diagnostic, PdfA, RenderError, RenderOptions, Renderer, Severity, SourceLocation,
 };
