@@ -7,12 +7,15 @@
 
 use std::collections::BTreeMap;
 
-use chrono::{Datelike, NaiveDate};
+use chrono::NaiveDate;
 use serde_json::{Value, json};
 
 use crate::calc::Statement;
 use crate::calc::calendar::{deadline, department};
-use crate::calc::money::{euros_fr, percent_fr};
+use crate::documents::format::{
+    format_date_long as date_long_fr, format_date_short as date_short_fr, format_eur as euros_fr,
+    format_percent as percent_fr,
+};
 use crate::dossier::{CreditorKind, DebtorKind, Dossier, Regime};
 use crate::rules::Rules;
 use crate::rules::mentions::Mention;
@@ -119,35 +122,6 @@ pub struct DocData {
     pub date: NaiveDate,
     pub mentions: Vec<FilledMention>,
     pub json: Value,
-}
-
-/// "1er juillet 2026", "24 novembre 2026".
-pub fn date_long_fr(d: NaiveDate) -> String {
-    const MONTHS: [&str; 12] = [
-        "janvier",
-        "février",
-        "mars",
-        "avril",
-        "mai",
-        "juin",
-        "juillet",
-        "août",
-        "septembre",
-        "octobre",
-        "novembre",
-        "décembre",
-    ];
-    let day = if d.day() == 1 {
-        "1er".to_string()
-    } else {
-        d.day().to_string()
-    };
-    format!("{day} {} {}", MONTHS[d.month0() as usize], d.year())
-}
-
-/// "24/11/2026".
-pub fn date_short_fr(d: NaiveDate) -> String {
-    d.format("%d/%m/%Y").to_string()
 }
 
 fn siren_fr(siren: &str) -> String {
@@ -348,12 +322,9 @@ pub fn build(
         .filter_map(|l| l.periods.last())
         .max_by_key(|p| p.to)
     {
-        let what = match (regime, dossier.terms.penalty_rate) {
-            (Regime::B2b, crate::dossier::PenaltyRate::Contractual(_))
-                if p.basis.starts_with("taux contractuel") =>
-            {
-                "taux contractuel".to_string()
-            }
+        // The basis without its trailing citation: the mention cites the article itself.
+        let what = match p.basis.rfind(" (") {
+            Some(i) if p.basis.ends_with(')') => p.basis[..i].to_string(),
             _ => p.basis.clone(),
         };
         let rate = format!("{} l'an ({what})", percent_fr(p.rate));
@@ -462,6 +433,7 @@ pub fn build(
         "deadline": date_long_fr(due_by),
         "deadline_days": delay.normalize().to_string(),
         "payment_means": payment_means,
+        "interest_after": interest_after(regime, &values),
         "claim_basis": claim_basis,
         "mentions": mentions.iter().map(|m| json!({"id": m.id, "text": m.text, "article": m.article})).collect::<Vec<_>>(),
         "statement": statement_json(statement),
@@ -502,6 +474,21 @@ fn fill(
     })
 }
 
+/// What the request asks for after the statement's date, by regime.
+fn interest_after(regime: Regime, values: &BTreeMap<&str, String>) -> String {
+    match regime {
+        Regime::B2b => match values.get("penalty_rate") {
+            Some(rate) => format!("pénalités de retard au taux de {rate} sur le principal restant dû, à compter du lendemain de la date du décompte (C. com. L441-10 II)"),
+            None => "pénalités de retard de l'article L441-10 du code de commerce".to_string(),
+        },
+        Regime::B2g => match values.get("moratory_rate") {
+            Some(rate) => format!("intérêts moratoires au taux de {rate} sur le principal restant dû (CCP R2192-31)"),
+            None => "intérêts moratoires (CCP R2192-31)".to_string(),
+        },
+        Regime::B2c | Regime::C2x => "intérêts au taux légal sur le principal restant dû à compter de la mise en demeure (C. civ. 1231-6, 1344-1)".to_string(),
+    }
+}
+
 fn subject(kind: DocKind, numbers: &[String]) -> String {
     let what = if numbers.len() > 1 {
         format!("factures {}", enumerate_fr(numbers))
@@ -528,6 +515,24 @@ fn recipient_lines(name: &str, address: &[String]) -> Vec<String> {
         .collect()
 }
 
+/// The address where a party is established: the address block without the lines that
+/// repeat the name or direct the letter to a person ("À l'attention de ...").
+fn seat(name: &str, address: &[String]) -> String {
+    address
+        .iter()
+        .filter(|l| l.as_str() != name)
+        .filter(|l| {
+            let lower = l.to_lowercase();
+            !(lower.starts_with("à l'attention")
+                || lower.starts_with("a l'attention")
+                || lower.starts_with("à l’attention")
+                || lower.starts_with("attn"))
+        })
+        .cloned()
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
 /// CPC 54 and 57: who asks. A legal person: form, name, registered office, representative.
 fn creditor_identification(d: &Dossier) -> String {
     let c = &d.creditor;
@@ -552,13 +557,13 @@ fn creditor_identification(d: &Dossier) -> String {
             }
             s
         }
-        CreditorKind::Individual => format!("{}, demeurant {}", c.name, c.address.join(", ")),
+        CreditorKind::Individual => format!("{}, demeurant {}", c.name, seat(&c.name, &c.address)),
     }
 }
 
 fn debtor_identification(d: &Dossier, address: &[String]) -> String {
     let b = &d.debtor;
-    let place = address.join(", ");
+    let place = seat(&b.name, address);
     match b.kind {
         DebtorKind::Consumer => format!("{}, demeurant {place}", b.name),
         DebtorKind::Company | DebtorKind::PublicBody => {
@@ -616,9 +621,9 @@ fn court(d: &Dossier, address: &[String]) -> Value {
     json!({
         "kind": if commercial { "tribunal de commerce" } else { "tribunal judiciaire" },
         "title": if commercial {
-            "Monsieur le Président du tribunal de commerce"
+            "Madame ou Monsieur le Président du tribunal de commerce"
         } else {
-            "Monsieur le Président du tribunal judiciaire"
+            "Madame ou Monsieur le Président du tribunal judiciaire"
         },
         "cerfa": if commercial { "12946" } else { "12948" },
         "debtor_city": city(address),

@@ -3,10 +3,13 @@
 //! The pipeline: import -> dossier -> rules -> calc -> documents -> bundle.
 //! [`dossier`] turns text into a validated [`dossier::Dossier`]; [`rules`] holds the law as
 //! dated values with their sources; [`calc`] computes the claim statement as a pure function
-//! of the dossier, the rules and the as-of date.
+//! of the dossier, the rules and the as-of date; [`letters`] turns a statement into the data
+//! of each document and [`documents`] renders it with Typst; [`plan`] says which dunning step
+//! is due when.
 
 pub mod calc;
 pub mod cli;
+pub mod documents;
 pub mod dossier;
 pub mod error;
 pub mod letters;

@@ -1,4 +1,5 @@
-//! Money and rates: the one rounding function, and their text forms in the statement.
+//! Money and rates: the one rounding function, and their text forms in the JSON statement.
+//! The French forms a reader sees (`1 234,56 €`) are in `documents::format`.
 
 use rust_decimal::{Decimal, RoundingStrategy};
 
@@ -21,43 +22,6 @@ pub fn rate_string(rate: Decimal) -> String {
         r.rescale(2);
     }
     r.to_string()
-}
-
-/// An amount as a French reader writes it: `1 234,56 €` with a narrow no-break space
-/// (U+202F) between thousands and a no-break space (U+00A0) before the euro sign.
-pub fn euros_fr(amount: Decimal) -> String {
-    format!("{}\u{a0}€", decimal_fr(round_cents(amount), 2))
-}
-
-/// A rate as a French reader writes it: `12,15 %` (no-break space before %).
-pub fn percent_fr(rate: Decimal) -> String {
-    let s = rate_string(rate);
-    format!("{}\u{a0}%", s.replace('.', ","))
-}
-
-/// A decimal with `dp` decimals, a comma and U+202F thousands separators.
-fn decimal_fr(value: Decimal, dp: u32) -> String {
-    let mut v = value;
-    v.rescale(dp);
-    let s = v.abs().to_string();
-    let (int, frac) = s.split_once('.').unwrap_or((&s, ""));
-    let mut grouped = String::new();
-    for (i, c) in int.chars().enumerate() {
-        if i > 0 && (int.len() - i) % 3 == 0 {
-            grouped.push('\u{202f}');
-        }
-        grouped.push(c);
-    }
-    let sign = if value.is_sign_negative() && !value.is_zero() {
-        "-"
-    } else {
-        ""
-    };
-    if frac.is_empty() {
-        format!("{sign}{grouped}")
-    } else {
-        format!("{sign}{grouped},{frac}")
-    }
 }
 
 #[cfg(test)]
@@ -84,13 +48,5 @@ mod tests {
         assert_eq!(rate_string(dec("12.5")), "12.50");
         assert_eq!(rate_string(dec("10")), "10.00");
         assert_eq!(rate_string(dec("7.125")), "7.125");
-        assert_eq!(euros_fr(dec("1234.5")), "1\u{202f}234,50\u{a0}€");
-        assert_eq!(
-            euros_fr(dec("1234567.891")),
-            "1\u{202f}234\u{202f}567,89\u{a0}€"
-        );
-        assert_eq!(euros_fr(dec("40")), "40,00\u{a0}€");
-        assert_eq!(euros_fr(dec("-500")), "-500,00\u{a0}€");
-        assert_eq!(percent_fr(dec("12.15")), "12,15\u{a0}%");
     }
 }

@@ -5,6 +5,7 @@ mod compute;
 mod output;
 mod plan;
 mod record;
+mod render;
 mod rules;
 mod table;
 
@@ -46,6 +47,11 @@ enum Command {
         after_help = "Examples:\n  relance compute examples/atelier-martin --as-of 2026-06-30\n  relance compute examples/atelier-martin --as-of 2026-06-30 --format json --out statement.json\n  relance compute DOSSIER --as-of 2026-09-30 --rules ./my-legal-rules"
     )]
     Compute(compute::Args),
+    /// Render a letter or court document as PDF/A, its text, or a reminder email.
+    #[command(
+        after_help = "Examples:\n  relance render examples/atelier-martin --doc mise-en-demeure --as-of 2026-06-30 --out med.pdf\n  relance render examples/atelier-martin --all --as-of 2026-06-30 --out out/\n  relance render examples/atelier-martin --doc relance-1 --as-of 2026-06-30 --format email"
+    )]
+    Render(render::Args),
     /// The dunning plan: the step reached and the next one with its date, per dossier.
     #[command(
         after_help = "Examples:\n  relance plan examples/atelier-martin --as-of 2026-06-30\n  relance plan dossiers/ --as-of 2026-06-30 --format json"
@@ -139,6 +145,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Check(args) => check::run(args),
         Command::Compute(args) => compute::run(args),
         Command::Plan(args) => plan::run(args),
+        Command::Render(args) => render::run(args),
         Command::Record(args) => record::run(args),
         Command::Rules(cmd) => rules::run(cmd),
     }

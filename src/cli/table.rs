@@ -7,7 +7,7 @@ use chrono::NaiveDate;
 use rust_decimal::Decimal;
 
 use crate::calc::Statement;
-use crate::calc::money::{euros_fr, percent_fr};
+use crate::documents::format::{format_eur as euros_fr, format_percent as percent_fr};
 use crate::dossier::{Dossier, Regime};
 use crate::rules::Unit;
 

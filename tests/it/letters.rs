@@ -120,7 +120,7 @@ fn a_letter_without_the_debtor_address_is_refused_naming_the_field() {
 
 #[test]
 fn dates_are_written_the_french_way() {
-    use relance::letters::date_long_fr;
+    use relance::documents::format::format_date_long as date_long_fr;
     assert_eq!(date_long_fr(d("2026-07-01")), "1er juillet 2026");
     assert_eq!(date_long_fr(d("2026-11-24")), "24 novembre 2026");
     assert_eq!(date_long_fr(d("2027-02-28")), "28 février 2027");

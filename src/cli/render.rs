@@ -1,0 +1,155 @@
+//! `relance render DOSSIER --doc KIND --as-of DATE [--out FILE]` and `--all --out DIR`:
+//! the letters and court documents as PDF/A (or their text, or the reminder emails).
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use chrono::NaiveDate;
+
+use super::{RulesArg, as_of_or_today, write_atomic};
+use crate::calc::compute;
+use crate::documents::{Attachment, RenderOptions, Renderer, render_email};
+use crate::dossier::fs::load_dir;
+use crate::letters::{DocKind, build};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+enum Format {
+    /// PDF/A-2b (PDF/A-3b with --attach-statement).
+    Pdf,
+    /// The document's text as laid out, line by line.
+    Text,
+    /// The plain-text email (relance-1 to relance-3).
+    Email,
+}
+
+#[derive(Debug, clap::Args)]
+#[command(group(clap::ArgGroup::new("which").required(true).args(["doc", "all"])))]
+pub struct Args {
+    /// The dossier folder, or its dossier.toml / dossier.json.
+    dossier: PathBuf,
+    /// The document: relance-1, relance-2, relance-3, mise-en-demeure, decompte, bordereau,
+    /// requete-injonction-de-payer.
+    #[arg(long, value_name = "KIND", value_parser = doc_kind)]
+    doc: Option<DocKind>,
+    /// Every document (and the reminder emails), into the folder given by --out.
+    #[arg(long, requires = "out")]
+    all: bool,
+    /// The letter's date, which is also the statement's as-of date (YYYY-MM-DD); default: today.
+    #[arg(long, value_name = "DATE")]
+    as_of: Option<NaiveDate>,
+    #[arg(long, value_enum, default_value = "pdf")]
+    format: Format,
+    /// Where to write: a file (or, with --all, a folder). Default: standard output.
+    #[arg(long, value_name = "PATH")]
+    out: Option<PathBuf>,
+    /// Attach the claim statement as JSON inside the PDF (PDF/A-3b).
+    #[arg(long)]
+    attach_statement: bool,
+    /// Load letter templates from this folder over the built-in ones.
+    #[arg(long, value_name = "DIR")]
+    templates: Option<PathBuf>,
+    #[command(flatten)]
+    rules: RulesArg,
+}
+
+fn doc_kind(s: &str) -> Result<DocKind, String> {
+    DocKind::parse(s).ok_or_else(|| {
+        let names: Vec<&str> = DocKind::ALL.iter().map(|k| k.name()).collect();
+        format!(
+            "unknown document \"{s}\": expected one of {}",
+            names.join(", ")
+        )
+    })
+}
+
+/// One output: a file name and its bytes.
+type Output = (String, Vec<u8>);
+
+pub fn run(args: Args) -> anyhow::Result<ExitCode> {
+    let rules = args.rules.load()?;
+    let loaded = match load_dir(&args.dossier) {
+        Ok(l) => l,
+        Err(problems) => {
+            eprintln!("{problems}");
+            eprintln!("error: {} problem(s) found", problems.len());
+            return Ok(ExitCode::FAILURE);
+        }
+    };
+    let as_of = as_of_or_today(args.as_of);
+    let statement = compute(&loaded.dossier, &rules, as_of)?;
+    let renderer = match &args.templates {
+        Some(dir) => Renderer::from_dir(dir)?,
+        None => Renderer::embedded(),
+    };
+    let kinds: Vec<DocKind> = match args.doc {
+        Some(k) => vec![k],
+        None => DocKind::ALL.to_vec(),
+    };
+    // Everything is produced in memory first: on any error nothing is written.
+    let mut outputs: Vec<Output> = Vec::new();
+    for kind in kinds {
+        let data = build(kind, &loaded.dossier, &statement, &rules)?;
+        let mut opts = RenderOptions::new(data.date, data.reference.clone());
+        if args.attach_statement {
+            opts = opts.with_attachment(Attachment {
+                name: "decompte.json".to_string(),
+                mime: "application/json".to_string(),
+                description: format!(
+                    "Décompte de créance {} (relance compute --format json)",
+                    data.reference
+                ),
+                bytes: statement.to_json_string().into_bytes(),
+            });
+        }
+        let template = format!("{}.typ", kind.name());
+        let want_email = args.format == Format::Email || (args.all && kind.is_letter());
+        if args.format == Format::Email || want_email {
+            match render_email(kind.name(), &data.json) {
+                Ok(text) => outputs.push((format!("{}.email.txt", kind.name()), text.into_bytes())),
+                Err(e) if args.format == Format::Email => anyhow::bail!(e),
+                Err(_) => {}
+            }
+            if args.format == Format::Email {
+                continue;
+            }
+        }
+        match args.format {
+            Format::Text => {
+                let text = renderer.render_text(&template, &data.json, &opts)?;
+                outputs.push((format!("{}.txt", kind.name()), text.into_bytes()));
+            }
+            Format::Pdf => {
+                let pdf = renderer.render_pdf(&template, &data.json, &opts)?;
+                outputs.push((format!("{}.pdf", kind.name()), pdf));
+            }
+            Format::Email => {}
+        }
+    }
+    match (&args.out, args.all) {
+        (Some(dir), true) => {
+            std::fs::create_dir_all(dir)
+                .map_err(|e| anyhow::anyhow!("{}: cannot create: {e}", dir.display()))?;
+            for (name, bytes) in &outputs {
+                let path = dir.join(name);
+                write_atomic(&path, bytes)
+                    .map_err(|e| anyhow::anyhow!("{}: cannot write: {e}", path.display()))?;
+                println!("{}", path.display());
+            }
+        }
+        (Some(file), false) => {
+            let (_, bytes) = outputs
+                .first()
+                .ok_or_else(|| anyhow::anyhow!("nothing rendered"))?;
+            write_atomic(file, bytes)
+                .map_err(|e| anyhow::anyhow!("{}: cannot write: {e}", file.display()))?;
+        }
+        (None, _) => {
+            use std::io::Write;
+            let mut stdout = std::io::stdout().lock();
+            for (_, bytes) in &outputs {
+                stdout.write_all(bytes)?;
+            }
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
