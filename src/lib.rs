@@ -3,8 +3,10 @@
 //! The pipeline: import -> dossier -> rules -> calc -> documents -> bundle.
 //! [`dossier`] turns text into a validated [`dossier::Dossier`]; [`rules`] holds the law as
 //! dated values with their sources; [`calc`] computes the claim statement as a pure function
-//! of the dossier, the rules and the as-of date.
+//! of the dossier, the rules and the as-of date; [`bundle`] seals a dossier, its pieces and
+//! what was computed from them into an evidence bundle, and verifies one.
 
+pub mod bundle;
 pub mod calc;
 pub mod cli;
 pub mod dossier;
