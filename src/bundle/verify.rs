@@ -214,11 +214,21 @@ pub fn verify(zip: &[u8], limits: &Limits) -> Report {
                 ));
             }
         }
-        None => absent(
-            &mut report,
-            TAG_MANIFEST,
-            "the seal is its SHA-256: without it nothing is sealed",
-        ),
+        None => {
+            absent(
+                &mut report,
+                TAG_MANIFEST,
+                "the seal is its SHA-256: without it nothing is sealed",
+            );
+            for m in &tags {
+                if !REQUIRED_TAGS.contains(&m.name.as_str()) && m.name != TIMESTAMP_MEMBER {
+                    report.problem(
+                        &m.name,
+                        "extra: not a file of a bundle (and no tag manifest lists it)",
+                    );
+                }
+            }
+        }
     }
 
     // The ASiC manifest against every data/ member.
