@@ -130,8 +130,8 @@ impl Default for Limits {
         Limits {
             max_zip_size: 4 << 30,
             max_members: 65_535,
-            max_member_size: 4 << 30,
-            max_total_size: 16 << 30,
+            max_member_size: 2 << 30,
+            max_total_size: 4 << 30,
             max_ratio: 100,
             max_kept_size: 16 << 20,
         }

@@ -73,9 +73,24 @@ pub struct Manifest {
     pub errors: Vec<String>,
 }
 
+/// At most this many errors are listed for one file; the rest are counted.
+const MAX_ERRORS: usize = 20;
+
 /// Reads a manifest leniently (any run of blanks between digest and path, CRLF endings)
-/// and reports each malformed line and each path listed twice.
+/// and reports each malformed line and each path listed twice (the first twenty).
 pub fn parse_manifest(text: &str) -> Manifest {
+    let mut manifest = parse_manifest_all(text);
+    let extra = manifest.errors.len().saturating_sub(MAX_ERRORS);
+    if extra > 0 {
+        manifest.errors.truncate(MAX_ERRORS);
+        manifest
+            .errors
+            .push(format!("and {extra} more malformed lines"));
+    }
+    manifest
+}
+
+fn parse_manifest_all(text: &str) -> Manifest {
     let mut manifest = Manifest::default();
     for (i, line) in text.lines().enumerate() {
         let line = line.strip_suffix('\r').unwrap_or(line);

@@ -9,7 +9,7 @@
 //! structure, signed digest and message imprint; the seal pages against the seal
 //! recomputed. The token's signature chain is checked by the caller (`openssl ts -verify`).
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use super::archive::{self, Finding, Limits, Member};
 use super::manifest::{
@@ -77,15 +77,16 @@ pub fn verify(zip: &[u8], limits: &Limits) -> Report {
     }
     report.members = archive.names.len();
     // Names refused by the reader are reported; they must not be reported "missing" too.
-    let refused: Vec<&String> = archive
-        .names
-        .iter()
-        .filter(|n| !archive.members.iter().any(|m| &&m.name == n))
-        .collect();
     let by_name: BTreeMap<&str, &Member> = archive
         .members
         .iter()
         .map(|m| (m.name.as_str(), m))
+        .collect();
+    let refused: BTreeSet<&str> = archive
+        .names
+        .iter()
+        .map(String::as_str)
+        .filter(|n| !by_name.contains_key(n))
         .collect();
     let text = |name: &str| -> Option<String> {
         by_name
@@ -94,7 +95,7 @@ pub fn verify(zip: &[u8], limits: &Limits) -> Report {
             .map(|b| String::from_utf8_lossy(b).into_owned())
     };
     let absent = |report: &mut Report, name: &str, why: &str| {
-        if !refused.iter().any(|n| n.as_str() == name) {
+        if !refused.contains(name) {
             report.problem(name, format!("missing: {why}"));
         }
     };
@@ -164,6 +165,15 @@ pub fn verify(zip: &[u8], limits: &Limits) -> Report {
             let fields = manifest::parse_bag_info(&t);
             report.reference = manifest::field(&fields, "External-Identifier").map(String::from);
             report.as_of = manifest::field(&fields, "Bagging-Date").map(String::from);
+            // A hostile bundle must not write escape sequences to the terminal.
+            for value in [&mut report.reference, &mut report.as_of] {
+                if value
+                    .as_deref()
+                    .is_some_and(|v| v.chars().any(char::is_control))
+                {
+                    *value = value.as_deref().map(crate::error::quote);
+                }
+            }
             let actual = format!("{}.{}", report.payload_bytes, report.payload_files);
             match manifest::field(&fields, "Payload-Oxum") {
                 Some(oxum) if oxum == actual => report
@@ -267,7 +277,7 @@ pub fn verify(zip: &[u8], limits: &Limits) -> Report {
                                 info.gen_time,
                                 info.tsa
                                     .as_ref()
-                                    .map(|t| format!(", by {t}"))
+                                    .map(|t| format!(", by {}", crate::error::quote(t)))
                                     .unwrap_or_default()
                             )),
                             Err(e) => report.problem(TIMESTAMP_MEMBER, e.to_string()),
@@ -373,7 +383,7 @@ fn check_manifest(
     text: &str,
     manifest_name: &str,
     members: &[&Member],
-    refused: &[&String],
+    refused: &BTreeSet<&str>,
     payload: bool,
     report: &mut Report,
 ) {
@@ -404,7 +414,7 @@ fn check_manifest(
                     );
                 }
             }
-            None if refused.iter().any(|n| n == &path) => {}
+            None if refused.contains(path.as_str()) => {}
             None => report.problem(
                 path,
                 format!("missing: listed in {manifest_name}, not in the zip"),
@@ -422,7 +432,7 @@ fn check_manifest(
 }
 
 /// Checks the ASiC manifest against the payload.
-fn check_asic(bytes: &[u8], payload: &[&Member], refused: &[&String], report: &mut Report) {
+fn check_asic(bytes: &[u8], payload: &[&Member], refused: &BTreeSet<&str>, report: &mut Report) {
     let Ok(text) = std::str::from_utf8(bytes) else {
         report.problem(ASIC_MANIFEST_MEMBER, "not UTF-8");
         return;
@@ -459,7 +469,7 @@ fn check_asic(bytes: &[u8], payload: &[&Member], refused: &[&String], report: &m
                     );
                 }
             }
-            None if refused.iter().any(|n| n == &path) => {}
+            None if refused.contains(path.as_str()) => {}
             None => report.problem(
                 path,
                 format!("missing: referenced by {ASIC_MANIFEST_MEMBER}, not in the zip"),
