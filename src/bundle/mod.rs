@@ -142,6 +142,15 @@ impl Bag {
                     why,
                 });
             }
+            // RFC 8493 writes `%` as `%25` in a manifest, which bagit.py 1.x does not decode:
+            // one of the two would reject the bag, so such a name is refused here.
+            if file.path.contains('%') {
+                return Err(BundleError::UnsafePath {
+                    path: crate::error::quote(&file.path),
+                    why: "a \"%\" in the name is read differently by BagIt tools (RFC 8493 \
+                          writes it %25, bagit.py 1.x reads it as is): rename the file",
+                });
+            }
             let name = format!("data/{prefix}/{}", file.path);
             if store {
                 stored.insert(name.clone());

@@ -212,6 +212,53 @@ fn copy_dir(from: &Path, to: &Path) {
     }
 }
 
+/// A copy of the example dossier whose first piece is called `name`.
+fn dossier_with_piece_named(dir: &Path, name: &str) -> PathBuf {
+    let d = dir.join("dossier");
+    copy_dir(Path::new(&format!("{ROOT}/examples/atelier-martin")), &d);
+    std::fs::rename(d.join("pieces/F-2026-001.pdf"), d.join("pieces").join(name)).unwrap();
+    let text = std::fs::read_to_string(d.join("dossier.toml"))
+        .unwrap()
+        .replace("pieces/F-2026-001.pdf", &format!("pieces/{name}"));
+    std::fs::write(d.join("dossier.toml"), text).unwrap();
+    d
+}
+
+#[test]
+fn pieces_with_spaces_and_accents_keep_their_names() {
+    let dir = temp("names");
+    let name = "Facture n° 1 (copie é).pdf";
+    let d = dossier_with_piece_named(&dir, name);
+    let out = dir.join("b.zip");
+    let o = relance(&["bundle", s(&d), "--as-of", "2026-06-30", "--out", s(&out)]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let zip = std::fs::read(&out).unwrap();
+    assert!(
+        members(&zip)
+            .iter()
+            .any(|(n, _)| *n == format!("data/dossier/pieces/{name}"))
+    );
+    let report = verify(&zip, &Limits::default());
+    assert!(report.is_ok(), "{}", report_text(&report));
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn a_piece_name_with_a_percent_sign_is_refused_with_the_reason() {
+    let dir = temp("percent");
+    let d = dossier_with_piece_named(&dir, "remise 100%.pdf");
+    let out = dir.join("b.zip");
+    let o = relance(&["bundle", s(&d), "--as-of", "2026-06-30", "--out", s(&out)]);
+    assert_eq!(o.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        stderr.contains("pieces/remise 100%.pdf") && stderr.contains("rename"),
+        "{stderr}"
+    );
+    assert!(!out.exists());
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
 // ----- The tamper suite -----
 
 #[test]
