@@ -127,17 +127,22 @@ fn parse_manifest_all(text: &str) -> Manifest {
     manifest
 }
 
+/// A value as `bag-info.txt` holds it: control characters as spaces, trimmed.
+pub fn one_line(value: &str) -> String {
+    let value: String = value
+        .chars()
+        .map(|c| if c.is_control() { ' ' } else { c })
+        .collect();
+    value.trim().to_string()
+}
+
 /// `bag-info.txt`: one `Label: value` line each; values are made single-line.
 pub fn bag_info_text(fields: &[(&str, String)]) -> String {
     let mut out = String::new();
     for (label, value) in fields {
-        let value: String = value
-            .chars()
-            .map(|c| if c.is_control() { ' ' } else { c })
-            .collect();
         out.push_str(label);
         out.push_str(": ");
-        out.push_str(value.trim());
+        out.push_str(&one_line(value));
         out.push('\n');
     }
     out

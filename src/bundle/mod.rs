@@ -216,7 +216,8 @@ impl Bag {
         members.insert(PAYLOAD_MANIFEST.into(), manifest.into_bytes());
         members.insert(ASIC_MANIFEST_MEMBER.into(), asic.into_bytes());
         Ok(Bag {
-            reference: d.reference.clone(),
+            // As bag-info.txt holds it: `verify` rebuilds the seal pages from there.
+            reference: manifest::one_line(&d.reference),
             as_of: input.as_of,
             members,
             stored,
@@ -291,5 +292,68 @@ impl Bag {
             payload_bytes: self.payload_bytes,
             timestamp,
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::dossier::{Format, parse};
+
+    fn dossier(reference: &str) -> Dossier {
+        let text = include_str!("../../examples/atelier-martin/dossier.toml")
+            .replace("\"DOS-2026-0042\"", &format!("{reference:?}"));
+        parse(&text, Format::Toml, "dossier.toml").unwrap()
+    }
+
+    fn input(d: &Dossier, pieces: Vec<File>) -> Input<'_> {
+        Input {
+            dossier: d,
+            as_of: NaiveDate::from_ymd_opt(2026, 6, 30).unwrap(),
+            dossier_file: File::new("dossier.toml", "reference = ...\n"),
+            pieces,
+            documents: vec![File::new("statement.json", "{}\n")],
+            rules: vec![File::new("bce/taux.toml", "id = \"ecb-mro\"\n")],
+        }
+    }
+
+    #[test]
+    fn a_sealed_bag_verifies_whatever_its_reference() {
+        for reference in ["DOS-1", " Dossier n° 7 (é) ", "A\\tB"] {
+            let d = dossier(reference);
+            let sealed = Bag::new(input(&d, vec![File::new("pieces/a b.pdf", "%PDF")]))
+                .unwrap()
+                .seal(None)
+                .unwrap();
+            let report = verify::verify(&sealed.zip, &archive::Limits::default());
+            assert!(report.is_ok(), "{reference:?}: {:?}", report.problems);
+            assert_eq!(report.seal, Some(sealed.seal));
+        }
+    }
+
+    #[test]
+    fn unsafe_percent_and_conflicting_paths_are_refused() {
+        let d = dossier("DOS-1");
+        for (path, why) in [
+            ("../x.pdf", "zip slip"),
+            ("/x.pdf", "absolute"),
+            ("pieces/100%.pdf", "rename"),
+        ] {
+            let err = Bag::new(input(&d, vec![File::new(path, "x")])).unwrap_err();
+            assert!(err.to_string().contains(why), "{path}: {err}");
+        }
+        let twice = vec![
+            File::new("pieces/a.pdf", "1"),
+            File::new("pieces/a.pdf", "2"),
+        ];
+        assert!(matches!(
+            Bag::new(input(&d, twice)),
+            Err(BundleError::Duplicate(_))
+        ));
+        let same = vec![
+            File::new("pieces/a.pdf", "1"),
+            File::new("pieces/a.pdf", "1"),
+        ];
+        assert!(Bag::new(input(&d, same)).is_ok());
     }
 }
