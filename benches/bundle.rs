@@ -3,6 +3,8 @@
 //!
 //! `cargo bench --bench bundle` (release). Prints the best and median of the runs.
 //! Targets (issue 5): hashing ≥ 500 MB/s; a bundle with 20 MB of pieces in ≤ 100 ms.
+//! Measured on the shared 2-core machine (SHA-NI, load ~4): SHA-256 2200 MB/s best,
+//! 1540 MB/s median; bundle 16.7 ms best, 20.9 ms median; verify 14.9 ms best.
 
 use std::time::{Duration, Instant};
 
