@@ -4,9 +4,11 @@
 //! [`dossier`] turns text into a validated [`dossier::Dossier`]; [`rules`] holds the law as
 //! dated values with their sources; [`calc`] computes the claim statement as a pure function
 //! of the dossier, the rules and the as-of date; [`letters`] turns a statement into the data
-//! of each document and [`documents`] renders it with Typst; [`plan`] says which dunning step
-//! is due when.
+//! of each document and [`documents`] renders it with Typst; [`bundle`] seals a dossier, its
+//! pieces and what was computed from them into an evidence bundle, and verifies one; [`plan`]
+//! says which dunning step is due when.
 
+pub mod bundle;
 pub mod calc;
 pub mod cli;
 pub mod documents;

@@ -1,5 +1,6 @@
 //! The command line: the only place that touches the disk, the environment or the clock.
 
+mod bundle;
 mod check;
 mod compute;
 mod output;
@@ -8,6 +9,8 @@ mod record;
 mod render;
 mod rules;
 mod table;
+mod tsa;
+mod verify;
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -25,7 +28,9 @@ Examples:
   relance compute examples/atelier-martin --as-of 2026-06-30
   relance compute examples/atelier-martin --as-of 2026-06-30 --format json
   relance rules show ecb-mro --on 2026-01-01
-  relance rules check legal-rules";
+  relance rules check legal-rules
+  relance bundle examples/atelier-martin --as-of 2026-06-30 --out DOS-2026-0042.zip
+  relance verify DOS-2026-0042.zip";
 
 /// French pre-litigation debt collection: claim statements from a dossier and dated rules.
 #[derive(Debug, Parser)]
@@ -65,6 +70,13 @@ enum Command {
     /// List, show and check the rule files (rates, amounts, periods, holidays).
     #[command(subcommand)]
     Rules(rules::Command),
+    /// Seal a dossier, its pieces, the statement and the rules used into an evidence bundle
+    /// (a zip that is a BagIt bag and an ASiC-E container), optionally time-stamped.
+    #[command(after_help = bundle::EXAMPLES)]
+    Bundle(bundle::Args),
+    /// Check an evidence bundle: every hash, every manifest, the time-stamp, the seal.
+    #[command(after_help = verify::EXAMPLES)]
+    Verify(verify::Args),
 }
 
 /// Options shared by the commands that need the law.
@@ -83,10 +95,32 @@ impl RulesArg {
             Some(dir) => load_rules_dir(dir),
         }
     }
+
+    /// The rules and the files they were read from, as `(path relative to the rules
+    /// folder, text)`: what a bundle copies so anyone can recompute its figures.
+    pub(crate) fn load_with_files(&self) -> anyhow::Result<(Rules, Vec<(String, String)>)> {
+        match &self.rules {
+            None => Ok((
+                Rules::embedded(),
+                Rules::embedded_files()
+                    .iter()
+                    .map(|(p, t)| (p.to_string(), t.to_string()))
+                    .collect(),
+            )),
+            Some(dir) => load_rules_dir_with_files(dir),
+        }
+    }
 }
 
 /// Reads every `.toml` file under `dir` (the disk edge of [`Rules::load`]).
 pub(crate) fn load_rules_dir(dir: &Path) -> anyhow::Result<Rules> {
+    Ok(load_rules_dir_with_files(dir)?.0)
+}
+
+/// [`load_rules_dir`], also returning the files read.
+pub(crate) fn load_rules_dir_with_files(
+    dir: &Path,
+) -> anyhow::Result<(Rules, Vec<(String, String)>)> {
     let mut files = Vec::new();
     collect_toml(dir, dir, &mut files)?;
     if files.is_empty() {
@@ -96,7 +130,9 @@ pub(crate) fn load_rules_dir(dir: &Path) -> anyhow::Result<Rules> {
         .iter()
         .map(|(p, t)| (p.as_str(), t.as_str()))
         .collect();
-    Rules::load(borrowed, &dir.display().to_string()).map_err(|p| anyhow::anyhow!("{p}"))
+    let rules =
+        Rules::load(borrowed, &dir.display().to_string()).map_err(|p| anyhow::anyhow!("{p}"))?;
+    Ok((rules, files))
 }
 
 fn collect_toml(root: &Path, dir: &Path, out: &mut Vec<(String, String)>) -> anyhow::Result<()> {
@@ -148,5 +184,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Render(args) => render::run(args),
         Command::Record(args) => record::run(args),
         Command::Rules(cmd) => rules::run(cmd),
+        Command::Bundle(args) => bundle::run(args),
+        Command::Verify(args) => verify::run(args),
     }
 }

@@ -170,6 +170,32 @@ pub enum Channel {
     Sms,
 }
 
+impl EventKind {
+    /// The name a dossier file uses (`"formal-notice"`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            EventKind::Reminder => "reminder",
+            EventKind::FormalNotice => "formal-notice",
+            EventKind::Acknowledgment => "acknowledgment",
+            EventKind::Dispute => "dispute",
+            EventKind::IpServed => "ip-served",
+        }
+    }
+}
+
+impl Channel {
+    /// The name a dossier file uses (`"registered-letter"`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Channel::Email => "email",
+            Channel::Letter => "letter",
+            Channel::RegisteredLetter => "registered-letter",
+            Channel::Phone => "phone",
+            Channel::Sms => "sms",
+        }
+    }
+}
+
 /// Who owes whom, which picks the law that applies (spec §2).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Regime {

@@ -1,12 +1,14 @@
 //! End-to-end CLI cases pinned as data: `tests/cli/<case>/cmd` holds the arguments (one per
 //! line, paths relative to the repository), beside `stdout`, `stderr` and `code`.
 //! `RELANCE_BLESS=1 cargo test` rewrites the expected files, to be reviewed as a diff.
+//! `{TMP}` in an argument is a fresh folder for the case (shown as `[TMP]` in the output).
 
 use std::path::Path;
 use std::process::Command;
 
-fn normalize(s: &str) -> String {
-    s.replace(env!("CARGO_MANIFEST_DIR"), "[ROOT]")
+fn normalize(s: &str, tmp: &Path) -> String {
+    s.replace(&tmp.display().to_string(), "[TMP]")
+        .replace(env!("CARGO_MANIFEST_DIR"), "[ROOT]")
 }
 
 #[test]
@@ -22,7 +24,18 @@ fn cli_cases() {
     let mut failures = Vec::new();
     for dir in dirs {
         let cmd = std::fs::read_to_string(dir.join("cmd")).unwrap();
-        let args: Vec<&str> = cmd.lines().filter(|l| !l.is_empty()).collect();
+        let tmp = std::env::temp_dir().join(format!(
+            "relance-cli-case-{}-{}",
+            dir.file_name().unwrap().to_string_lossy(),
+            std::process::id()
+        ));
+        let _ = std::fs::remove_dir_all(&tmp);
+        std::fs::create_dir_all(&tmp).unwrap();
+        let args: Vec<String> = cmd
+            .lines()
+            .filter(|l| !l.is_empty())
+            .map(|l| l.replace("{TMP}", &tmp.display().to_string()))
+            .collect();
         let out = Command::new(env!("CARGO_BIN_EXE_relance"))
             .args(&args)
             .current_dir(root)
@@ -30,10 +43,17 @@ fn cli_cases() {
             .output()
             .unwrap();
         let got = [
-            ("stdout", normalize(&String::from_utf8_lossy(&out.stdout))),
-            ("stderr", normalize(&String::from_utf8_lossy(&out.stderr))),
+            (
+                "stdout",
+                normalize(&String::from_utf8_lossy(&out.stdout), &tmp),
+            ),
+            (
+                "stderr",
+                normalize(&String::from_utf8_lossy(&out.stderr), &tmp),
+            ),
             ("code", format!("{}\n", out.status.code().unwrap_or(-1))),
         ];
+        let _ = std::fs::remove_dir_all(&tmp);
         for (name, actual) in got {
             let path = dir.join(name);
             if bless {

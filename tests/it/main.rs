@@ -1,5 +1,6 @@
 //! The integration suite: one binary, a module per part of the toolkit.
 
+mod bundle;
 mod calc;
 mod cli;
 mod dossier;
