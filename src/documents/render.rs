@@ -203,7 +203,7 @@ impl Renderer {
         })
     }
 
-    /// The names of the templates one can render, such as `sample.typ`, sorted.
+    /// The names of the templates one can render, such as `mise-en-demeure.typ`, sorted.
     pub fn templates(&self) -> Vec<&str> {
         self.templates.typ_names().collect()
     }
@@ -217,11 +217,17 @@ impl Renderer {
     ///
     /// # Example
     /// ```no_run
-    /// use relance::documents::{Renderer, RenderOptions};
-    /// let data: serde_json::Value = serde_json::from_str(include_str!("../../letter-templates/sample.json"))?;
-    /// let date = chrono::NaiveDate::from_ymd_opt(2026, 11, 24).unwrap();
-    /// let pdf = Renderer::embedded().render_pdf("sample.typ", &data, &RenderOptions::new(date, "REL-2026-0042"))?;
+    /// use relance::{calc, documents::{Renderer, RenderOptions}, dossier, letters, rules::Rules};
+    /// let loaded = dossier::fs::load_dir("examples/atelier-martin".as_ref())?;
+    /// let rules = Rules::embedded();
+    /// let date = chrono::NaiveDate::from_ymd_opt(2026, 6, 30).unwrap();
+    /// let statement = calc::compute(&loaded.dossier, &rules, date)?;
+    /// let data = letters::build(letters::DocKind::MiseEnDemeure, &loaded.dossier, &statement, &rules)?;
+    /// let opts = RenderOptions::new(date, data.reference.clone());
+    /// let pdf = Renderer::embedded().render_pdf("mise-en-demeure.typ", &data.json, &opts)?;
     /// assert!(pdf.starts_with(b"%PDF"));
+    /// // Unknown templates are refused, naming the ones that exist.
+    /// assert!(Renderer::embedded().render_pdf("nope.typ", &data.json, &opts).is_err());
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn render_pdf(

@@ -89,7 +89,7 @@ impl TemplateSet {
         Ok(())
     }
 
-    /// The id of a main template, by name (`"sample.typ"`).
+    /// The id of a main template, by name (`"mise-en-demeure.typ"`).
     pub(crate) fn main_id(&self, name: &str) -> Option<FileId> {
         if !name.ends_with(".typ") {
             return None;
