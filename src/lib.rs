@@ -9,5 +9,6 @@ pub mod calc;
 pub mod cli;
 pub mod dossier;
 pub mod error;
+pub mod import;
 pub mod rules;
 pub mod tree;

@@ -2,6 +2,7 @@
 
 mod check;
 mod compute;
+mod import;
 mod output;
 mod rules;
 mod table;
@@ -44,6 +45,12 @@ enum Command {
         after_help = "Examples:\n  relance compute examples/atelier-martin --as-of 2026-06-30\n  relance compute examples/atelier-martin --as-of 2026-06-30 --format json --out statement.json\n  relance compute DOSSIER --as-of 2026-09-30 --rules ./my-legal-rules"
     )]
     Compute(compute::Args),
+    /// Import an accounting export (CSV, FEC) or an e-invoice (Factur-X, CII, UBL): one
+    /// dossier per debtor with an open balance, and import-report.json.
+    #[command(
+        after_help = "Examples:\n  relance import fec 732829320FEC20251231.txt --creditor relance.toml --out dossiers\n  relance import csv factures.csv --creditor relance.toml --customers clients.csv --out dossiers\n  relance import facturx F-2026-0101.pdf --out dossiers"
+    )]
+    Import(import::Args),
     /// List, show and check the rule files (rates, amounts, periods, holidays).
     #[command(subcommand)]
     Rules(rules::Command),
@@ -126,6 +133,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     match cli.command {
         Command::Check(args) => check::run(args),
         Command::Compute(args) => compute::run(args),
+        Command::Import(args) => import::run(args),
         Command::Rules(cmd) => rules::run(cmd),
     }
 }

@@ -10,7 +10,9 @@ mod load;
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
 
-pub use load::{Format, parse};
+pub use load::{
+    CreditorFile, Format, MAX_PAYMENT_DAYS, address_problem, is_email, parse, parse_creditor_file,
+};
 
 /// A validated dossier. Every invariant of spec §1 holds: unique invoice numbers,
 /// `due >= issued`, positive amounts with at most two decimals, references to known invoices.
