@@ -23,7 +23,8 @@ Examples:
   relance compute examples/atelier-martin --as-of 2026-06-30
   relance compute examples/atelier-martin --as-of 2026-06-30 --format json
   relance rules show ecb-mro --on 2026-01-01
-  relance rules check legal-rules";
+  relance rules check legal-rules
+  relance import fec 732829320FEC20251231.txt --creditor relance.toml --out dossiers";
 
 /// French pre-litigation debt collection: claim statements from a dossier and dated rules.
 #[derive(Debug, Parser)]

@@ -258,8 +258,8 @@ pub fn parse_customers(bytes: &[u8], file: &str) -> Result<Customers, Problems> 
     }
     let mut by_key = BTreeMap::new();
     let mut first_line: BTreeMap<String, usize> = BTreeMap::new();
-    for (line, row) in &sheet.rows {
-        let line = Some(*line);
+    for (line_number, row) in &sheet.rows {
+        let line = Some(*line_number);
         if row.iter().all(|c| c.trim().is_empty()) {
             continue;
         }
@@ -282,7 +282,7 @@ pub fn parse_customers(bytes: &[u8], file: &str) -> Result<Customers, Problems> 
             ));
             continue;
         }
-        first_line.insert(key.to_string(), line.unwrap_or(0));
+        first_line.insert(key.to_string(), *line_number);
         let mut customer = Customer {
             key: key.to_string(),
             ..Customer::default()

@@ -4,6 +4,7 @@ mod calc;
 mod cli;
 mod dossier;
 mod golden;
+mod import;
 mod props;
 mod rules;
 mod support;
