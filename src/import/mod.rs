@@ -560,6 +560,11 @@ fn build(
         ));
         siren = None;
     }
+    if siren.is_none() && kind != DebtorKind::Consumer {
+        let note = "missing: not in the source (use --customers to add it)";
+        notes.note("debtor.siren", note);
+        report_notes.push(("debtor.siren".into(), note.into(), true));
+    }
     let address = draft
         .address
         .clone()

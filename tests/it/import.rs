@@ -331,3 +331,146 @@ fn fec_open_items_follow_the_lettering() {
         .collect();
     assert_eq!(lines, [Some(38), Some(39)]);
 }
+
+fn creditor_setup() -> Setup {
+    let creditor = relance::dossier::parse_creditor_file(
+        &std::fs::read_to_string(root().join("tests/import/relance.toml")).unwrap(),
+        "relance.toml",
+    )
+    .unwrap();
+    Setup {
+        creditor: Some(creditor),
+        customers: None,
+    }
+}
+
+fn import_text(kind: Kind, name: &str, bytes: &[u8]) -> relance::import::Import {
+    import(kind, &Source { name, bytes }, &creditor_setup()).unwrap_or_else(|p| panic!("{p}"))
+}
+
+fn rejected(result: &relance::import::Import) -> Vec<String> {
+    result.rejected.iter().map(ToString::to_string).collect()
+}
+
+const FEC: &str = "732829320FEC20251231.txt";
+
+/// Pipe-separated, space-padded, zero-padded, trailing separator, UTF-8 with BOM, the
+/// `EcrtureLet` typo: all read as in the wild (formats.md §1).
+#[test]
+fn fec_quirks_of_real_exports_are_tolerated() {
+    let text = "\u{feff}JournalCode|JournalLib|EcritureNum|EcritureDate|CompteNum|CompteLib|CompAuxNum|CompAuxLib|PieceRef|PieceDate|EcritureLib|Debit|Credit|EcrtureLet|DateLet|ValidDate|Montantdevise|Idevise|\n\
+VE   |Ventes|1|20251001|411000  |Clients|C001 |Épicerie Zoé   |F-1 |20251001|Vente| 000000001200,00|0000000000,00|  |        |20251001 10:25:37|||\n\
+VE   |Ventes|2|20251002|411000  |Clients|C001 |Épicerie Zoé   |F-2 |2025-10-02|Vente|0000074,70|0,00|||20251002|||\n";
+    let r = import_text(Kind::Fec, FEC, text.as_bytes());
+    assert_eq!(rejected(&r), Vec::<String>::new());
+    assert_eq!(r.report.encoding.as_deref(), Some("UTF-8 (with BOM)"));
+    let d = &r.dossiers[0].dossier;
+    assert_eq!(d.debtor.name, "Épicerie Zoé");
+    assert_eq!(d.invoices[0].amount.to_string(), "1200.00");
+    assert_eq!(d.invoices[1].amount.to_string(), "74.70");
+}
+
+/// The `Montant` + `Sens` variant, and two open lines of one piece (an invoice in two
+/// instalments) merged into one invoice.
+#[test]
+fn fec_amount_and_side_columns_and_split_pieces() {
+    let text = "JournalCode\tCompteNum\tCompAuxNum\tCompAuxLib\tPieceRef\tPieceDate\tEcritureLib\tMontant\tSens\tEcritureLet\tDateLet\n\
+VE\t411000\tC2\tGarage Lenoir\tF-9\t20251105\tVente 1/2\t500,00\tD\t\t\n\
+VE\t411000\tC2\tGarage Lenoir\tF-9\t20251105\tVente 2/2\t500,00\tD\t\t\n\
+BQ\t411000\tC2\tGarage Lenoir\tVIR-1\t20251120\tAcompte\t300,00\tC\t\t\n\
+VE\t411000\tC2\tGarage Lenoir\tF-10\t20251106\tVente\t40,00\tX\t\t\n";
+    let r = import_text(Kind::Fec, FEC, text.as_bytes());
+    assert_eq!(
+        rejected(&r),
+        [format!(
+            "{FEC}: Sens: \"X\": expected D or C (or +1 / -1) (line 5)"
+        )]
+    );
+    let d = &r.dossiers[0].dossier;
+    assert_eq!(d.invoices.len(), 1);
+    assert_eq!(d.invoices[0].amount.to_string(), "1000.00");
+    assert_eq!(d.payments[0].amount.to_string(), "300.00");
+    assert!(
+        r.dossiers[0]
+            .toml
+            .contains("sum of the open lines of piece F-9")
+    );
+}
+
+/// A lettering group with an unreadable line: which of its lines are open cannot be told,
+/// so none is imported (claiming a paid invoice would be worse than leaving one out).
+/// A lettered line without DateLet counts as lettered by the closing date.
+#[test]
+fn fec_a_lettering_group_with_an_unusable_line_is_left_out() {
+    let text = "JournalCode\tCompteNum\tCompAuxNum\tCompAuxLib\tPieceRef\tPieceDate\tEcritureLib\tDebit\tCredit\tEcritureLet\tDateLet\n\
+VE\t411000\tC3\tFromagerie Paul\tF-20\t20251010\tVente\t900,00\t0,00\tAA\t20251030\n\
+BQ\t411000\tC3\tFromagerie Paul\tVIR-2\t20251030\tVirement\t0,00\t9OO,00\tAA\t20251030\n\
+VE\t411000\tC3\tFromagerie Paul\tF-21\t20251011\tVente\t100,00\t0,00\tAB\t\n\
+BQ\t411000\tC3\tFromagerie Paul\tVIR-3\t20251031\tVirement\t0,00\t100,00\tAB\t\n\
+VE\t411000\tC3\tFromagerie Paul\tF-22\t20251012\tVente\t50,00\t0,00\t\t\n\
+VE\t411000\tC3\tFromagerie Paul\tF-22\t20251013\tVente\t60,00\t0,00\t\t\n";
+    let r = import_text(Kind::Fec, FEC, text.as_bytes());
+    let all = rejected(&r);
+    assert_eq!(all.len(), 3, "{all:#?}");
+    assert!(
+        all[1].starts_with(&format!("{FEC}: Credit: \"9OO,00\"")),
+        "{}",
+        all[1]
+    );
+    assert_eq!(
+        all[0],
+        format!(
+            "{FEC}: EcritureLet: \"AA\": lettering group with an unusable line (line 3): what is \
+             still open cannot be told (line 2)"
+        )
+    );
+    assert_eq!(
+        all[2],
+        format!(
+            "{FEC}: PieceRef: \"F-22\": the same piece is already an open invoice of this account \
+             dated 2025-10-12 (line 6): one number, two dates (line 7)"
+        )
+    );
+    let d = &r.dossiers[0].dossier;
+    let numbers: Vec<&str> = d.invoices.iter().map(|i| i.number.as_str()).collect();
+    assert_eq!(numbers, ["F-22"]);
+    assert!(
+        r.report.assumptions.iter().any(|n| n.note
+            == "2 lettered line(s) without DateLet taken as lettered by the closing date")
+    );
+}
+
+/// The CSV importer with English headers, commas and a quoted field holding the separator.
+#[test]
+fn csv_refuses_an_unknown_debtor_invoice_and_duplicates() {
+    let text = "name,number,date,amount,type,invoice\n\
+\"Dupont, Frères\",F-1,2026-01-10,100.00,,\n\
+\"Dupont, Frères\",F-1,2026-01-11,50.00,,\n\
+\"Dupont, Frères\",P-1,2026-02-01,20.00,payment,F-404\n\
+\"Dupont, Frères\",P-2,2026-02-02,20.00,payment,F-1\n";
+    let r = import_text(Kind::Csv, "export.csv", text.as_bytes());
+    assert_eq!(
+        rejected(&r),
+        [
+            "export.csv: number: \"F-1\": duplicate invoice number for this debtor (first on line 2) (line 3)",
+            "export.csv: invoice: \"F-404\": names an invoice that is not in the file for this debtor (line 4)",
+        ]
+    );
+    let w = &r.dossiers[0];
+    assert_eq!(w.key, "Dupont-Freres");
+    assert_eq!(w.dossier.debtor.name, "Dupont, Frères");
+    assert_eq!(w.dossier.payments[0].invoice.as_deref(), Some("F-1"));
+}
+
+/// Folder names stay unique and safe even when two accounts differ only by case or by
+/// characters a file system refuses.
+#[test]
+fn keys_are_unique_folder_names() {
+    let text = "debtor;name;number;date;amount\n\
+../Dupont;Dupont A;F-1;01/02/2026;10,00\n\
+dupont;Dupont B;F-2;01/02/2026;10,00\n\
+DUPONT;Dupont C;F-3;01/02/2026;10,00\n";
+    let r = import_text(Kind::Csv, "x.csv", text.as_bytes());
+    let keys: Vec<&str> = r.dossiers.iter().map(|d| d.key.as_str()).collect();
+    assert_eq!(keys, ["DUPONT-2", "Dupont", "dupont-3"]);
+}
