@@ -455,7 +455,7 @@ pub(super) fn read(cx: &mut Context<'_>) -> Result<Vec<Draft>, Problems> {
                 Some(line),
                 "invoice",
                 Some(&number),
-                "names an invoice that is not in the file for this debtor",
+                "names an invoice not imported for this debtor (absent from the file, or its line was rejected)",
             );
         }
     }

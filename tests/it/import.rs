@@ -453,7 +453,7 @@ fn csv_refuses_an_unknown_debtor_invoice_and_duplicates() {
         rejected(&r),
         [
             "export.csv: number: \"F-1\": duplicate invoice number for this debtor (first on line 2) (line 3)",
-            "export.csv: invoice: \"F-404\": names an invoice that is not in the file for this debtor (line 4)",
+            "export.csv: invoice: \"F-404\": names an invoice not imported for this debtor (absent from the file, or its line was rejected) (line 4)",
         ]
     );
     let w = &r.dossiers[0];
