@@ -14,6 +14,7 @@ pub mod cli;
 pub mod documents;
 pub mod dossier;
 pub mod error;
+pub mod import;
 pub mod letters;
 pub mod plan;
 pub mod rules;

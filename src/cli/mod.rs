@@ -3,6 +3,7 @@
 mod bundle;
 mod check;
 mod compute;
+mod import;
 mod output;
 mod plan;
 mod record;
@@ -30,7 +31,8 @@ Examples:
   relance rules show ecb-mro --on 2026-01-01
   relance rules check legal-rules
   relance bundle examples/atelier-martin --as-of 2026-06-30 --out DOS-2026-0042.zip
-  relance verify DOS-2026-0042.zip";
+  relance verify DOS-2026-0042.zip
+  relance import fec 732829320FEC20251231.txt --creditor relance.toml --out dossiers";
 
 /// French pre-litigation debt collection: claim statements from a dossier and dated rules.
 #[derive(Debug, Parser)]
@@ -67,6 +69,12 @@ enum Command {
         after_help = "Examples:\n  relance record DOSSIER --kind formal-notice --date 2026-07-03 --channel registered-letter --piece ar.pdf\n  relance record DOSSIER --payment 250.00 --date 2026-07-10 --invoice F-2026-001 --reference \"VIR 10/07\""
     )]
     Record(record::Args),
+    /// Import an accounting export (CSV, FEC) or an e-invoice (Factur-X, CII, UBL): one
+    /// dossier per debtor with an open balance, and import-report.json.
+    #[command(
+        after_help = "Examples:\n  relance import fec 732829320FEC20251231.txt --creditor relance.toml --out dossiers\n  relance import csv factures.csv --creditor relance.toml --customers clients.csv --out dossiers\n  relance import facturx F-2026-0101.pdf --out dossiers"
+    )]
+    Import(import::Args),
     /// List, show and check the rule files (rates, amounts, periods, holidays).
     #[command(subcommand)]
     Rules(rules::Command),
@@ -183,6 +191,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Plan(args) => plan::run(args),
         Command::Render(args) => render::run(args),
         Command::Record(args) => record::run(args),
+        Command::Import(args) => import::run(args),
         Command::Rules(cmd) => rules::run(cmd),
         Command::Bundle(args) => bundle::run(args),
         Command::Verify(args) => verify::run(args),

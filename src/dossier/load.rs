@@ -72,6 +72,121 @@ pub fn parse(text: &str, format: Format, file: &str) -> Result<Dossier, Problems
     }
 }
 
+/// The creditor's side of a dossier, as an import's `--creditor` file holds it (spec §5):
+/// the `[creditor]` table, optionally `[terms]` and `[agency]`, and `payment_days`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CreditorFile {
+    pub creditor: Creditor,
+    pub terms: Option<Terms>,
+    pub agency: Option<Agency>,
+    /// Days from the issue date to the due date when the source gives no due date.
+    pub payment_days: Option<u32>,
+    /// The creditor's dunning scenario (`legal-rules/scenarios/<id>.toml`), copied into
+    /// every dossier imported for it.
+    pub scenario: Option<String>,
+}
+
+/// Longer payment terms are typing mistakes. Whether a term is lawful (C. com. L441-10 I)
+/// is for the contract and the rules, not for this check.
+pub const MAX_PAYMENT_DAYS: u32 = 365;
+
+/// Parses and validates the `--creditor` file of `relance import`, with the same checks
+/// and messages as the matching tables of a dossier.
+///
+/// # Errors
+/// Every problem found: syntax, unknown fields, the checks of [`parse`] on `[creditor]`,
+/// `[terms]` and `[agency]`, a `payment_days` that is not a whole number of days from 0
+/// to 365.
+///
+/// # Example
+/// ```
+/// use relance::dossier::parse_creditor_file;
+/// let err = parse_creditor_file("payment_days = 400\n", "relance.toml").unwrap_err();
+/// assert!(err.to_string().contains("relance.toml: creditor: missing (required)"));
+/// assert!(err.to_string().contains("relance.toml: payment_days: \"400\": at most 365 days"));
+/// ```
+pub fn parse_creditor_file(text: &str, file: &str) -> Result<CreditorFile, Problems> {
+    let root = tree::parse_toml(text).map_err(|e| {
+        Problems::from(
+            Problem::new(file, "", format!("syntax error: {}", e.message)).at_line(e.line),
+        )
+    })?;
+    let mut cx = Reader {
+        file,
+        problems: Problems::default(),
+    };
+    let parsed = cx.creditor_file(&root);
+    cx.problems.0.sort_by_key(|p| p.line.unwrap_or(usize::MAX));
+    match parsed {
+        Some(c) if cx.problems.is_empty() => Ok(c),
+        _ => {
+            if cx.problems.is_empty() {
+                cx.problems
+                    .push(Problem::new(file, "", "the creditor file is not valid"));
+            }
+            Err(cx.problems)
+        }
+    }
+}
+
+impl Reader<'_> {
+    fn creditor_file(&mut self, root: &Node) -> Option<CreditorFile> {
+        let mut t = self.table("", root)?;
+        let creditor = self
+            .required(&mut t, "creditor")
+            .and_then(|(f, n)| self.creditor(&f, n));
+        let terms = match self.take(&mut t, "terms") {
+            None => Some(None),
+            Some((f, n)) => self.terms(&f, n).map(Some),
+        };
+        let agency = match self.take(&mut t, "agency") {
+            None => Some(None),
+            Some((f, n)) => self.agency(&f, n).map(Some),
+        };
+        let payment_days = match self.take(&mut t, "payment_days") {
+            None => Some(None),
+            Some((f, n)) => match &n.value {
+                Value::Number(s) => match s.parse::<u32>() {
+                    Ok(days) if days <= MAX_PAYMENT_DAYS => Some(Some(days)),
+                    Ok(_) => {
+                        self.bad(
+                            &f,
+                            n,
+                            format!(
+                                "at most {MAX_PAYMENT_DAYS} days from the issue date: \
+                                 a typing mistake?"
+                            ),
+                        );
+                        None
+                    }
+                    Err(_) => {
+                        self.bad(&f, n, "expected a whole number of days, e.g. 30");
+                        None
+                    }
+                },
+                other => {
+                    let kind = other.kind();
+                    self.bad(
+                        &f,
+                        n,
+                        format!("expected a whole number of days, e.g. 30, found {kind}"),
+                    );
+                    None
+                }
+            },
+        };
+        let scenario = self.opt_text(&mut t, "scenario", 64);
+        self.finish(t);
+        Some(CreditorFile {
+            creditor: creditor?,
+            terms: terms?,
+            agency: agency?,
+            payment_days: payment_days?,
+            scenario,
+        })
+    }
+}
+
 impl Reader<'_> {
     fn amount(&mut self, field: &str, node: &Node) -> Option<Decimal> {
         let s = match &node.value {
@@ -148,10 +263,7 @@ impl Reader<'_> {
             return None;
         }
         let last = lines.last().expect("at least two lines");
-        let postal_ok = last.len() > 6
-            && last.as_bytes()[..5].iter().all(u8::is_ascii_digit)
-            && last.as_bytes()[5] == b' ';
-        if !postal_ok {
+        if !starts_with_postal_code(last) {
             let f = format!("{field}[{}]", lines.len() - 1);
             self.bad(
                 &f,
@@ -178,11 +290,7 @@ impl Reader<'_> {
 
     fn email(&mut self, field: &str, node: &Node) -> Option<String> {
         let s = self.string(field, node, 254, false)?;
-        let valid = matches!(s.split_once('@'), Some((user, domain))
-            if !user.is_empty() && domain.contains('.') && !domain.contains('@')
-                && !domain.starts_with('.') && !domain.ends_with('.'))
-            && !s.contains(char::is_whitespace);
-        if valid {
+        if is_email(&s) {
             Some(s)
         } else {
             self.bad(field, node, "not an email address");
@@ -711,4 +819,50 @@ pub fn check_piece_path(s: &str) -> Result<(), &'static str> {
         return Err("not a file path (empty or \".\" component)");
     }
     Ok(())
+}
+
+/// Whether an address line starts with a 5-digit French postal code and a space.
+pub fn starts_with_postal_code(line: &str) -> bool {
+    let b = line.as_bytes();
+    b.len() > 6 && b[..5].iter().all(u8::is_ascii_digit) && b[5] == b' '
+}
+
+/// Whether `s` looks like an email address (`user@domain.tld`, no blanks): the check of
+/// `email` fields.
+pub fn is_email(s: &str) -> bool {
+    matches!(s.split_once('@'), Some((user, domain))
+        if !user.is_empty() && domain.contains('.') && !domain.contains('@')
+            && !domain.starts_with('.') && !domain.ends_with('.'))
+        && !s.contains(char::is_whitespace)
+        && s.chars().count() <= 254
+        && !s.chars().any(char::is_control)
+}
+
+/// Why `lines` cannot be the `address` of a party, or `None` when it can: 2 to 6 lines,
+/// none empty, longer than 200 characters or with a control character, the last starting
+/// with the postal code.
+pub fn address_problem(lines: &[String]) -> Option<String> {
+    if lines.len() < 2 || lines.len() > MAX_ADDRESS_LINES {
+        return Some(format!(
+            "expected 2 to {MAX_ADDRESS_LINES} lines, found {}",
+            lines.len()
+        ));
+    }
+    for line in lines {
+        if line.trim().is_empty() {
+            return Some("an empty line".to_string());
+        }
+        if line.chars().count() > 200 || line.chars().any(char::is_control) {
+            return Some(
+                "a line longer than 200 characters or with a control character".to_string(),
+            );
+        }
+    }
+    if !starts_with_postal_code(lines.last().expect("at least two lines")) {
+        return Some(
+            "the last line must start with the 5-digit postal code and a space, e.g. \"69003 Lyon\""
+                .to_string(),
+        );
+    }
+    None
 }

@@ -10,7 +10,10 @@ mod load;
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
 
-pub use load::{Format, check_piece_path, parse, parse_amount};
+pub use load::{
+    CreditorFile, Format, MAX_PAYMENT_DAYS, address_problem, check_piece_path, is_email, parse,
+    parse_amount, parse_creditor_file,
+};
 
 /// A validated dossier. Every invariant of spec §1 holds: unique invoice numbers,
 /// `due >= issued`, positive amounts with at most two decimals, references to known invoices.

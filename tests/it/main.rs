@@ -5,6 +5,7 @@ mod calc;
 mod cli;
 mod dossier;
 mod golden;
+mod import;
 mod letters;
 mod plan;
 mod props;
