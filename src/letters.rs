@@ -285,7 +285,7 @@ pub fn build(
     let creditor_address = dossier.creditor.address.join(", ");
     let payment_means = match &dossier.creditor.iban {
         Some(iban) => format!(
-            "virement sur le compte IBAN {} ouvert au nom de {}",
+            "virement sur le compte IBAN {} (titulaire : {})",
             iban_fr(iban),
             dossier.creditor.name
         ),
@@ -428,6 +428,11 @@ pub fn build(
             Regime::B2b => "Pénalités de retard",
             Regime::B2g => "Intérêts moratoires",
             _ => "Intérêts au taux légal",
+        },
+        "accrual_label_lower": match regime {
+            Regime::B2b => "pénalités de retard",
+            Regime::B2g => "intérêts moratoires",
+            _ => "intérêts au taux légal",
         },
         "has_indemnity": !t.indemnities.is_zero(),
         "deadline": date_long_fr(due_by),

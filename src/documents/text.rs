@@ -4,7 +4,8 @@ use typst::layout::{Abs, Frame, FrameItem, Point};
 use typst_layout::PagedDocument;
 
 /// Every text run of every page, grouped into lines by baseline and sorted left to right;
-/// runs on one line are joined by a space and spaces are collapsed. Pages are separated
+/// runs on one line are joined directly when they touch, by a space when apart, and spaces
+/// are collapsed. Pages are separated
 /// by a line holding a form feed.
 pub(super) fn document_text(document: &PagedDocument) -> String {
     let mut out = String::new();
@@ -12,7 +13,7 @@ pub(super) fn document_text(document: &PagedDocument) -> String {
         if i > 0 {
             out.push_str("\u{c}\n");
         }
-        let mut runs: Vec<(Abs, Abs, String)> = Vec::new();
+        let mut runs: Vec<(Abs, Abs, Abs, String)> = Vec::new();
         walk(&page.frame, Point::zero(), &mut runs);
         // Baselines closer than half a point are one line (super/subscripts aside).
         runs.sort_by(|a, b| {
@@ -20,17 +21,26 @@ pub(super) fn document_text(document: &PagedDocument) -> String {
                 .total_cmp(&b.0.to_pt())
                 .then(a.1.to_pt().total_cmp(&b.1.to_pt()))
         });
-        let mut lines: Vec<(f64, Vec<(f64, String)>)> = Vec::new();
-        for (y, x, text) in runs {
+        let mut lines: Vec<(f64, Vec<(f64, f64, String)>)> = Vec::new();
+        for (y, x, width, text) in runs {
+            let item = (x.to_pt(), width.to_pt(), text);
             match lines.last_mut() {
-                Some((ly, items)) if (y.to_pt() - *ly).abs() < 0.5 => items.push((x.to_pt(), text)),
-                _ => lines.push((y.to_pt(), vec![(x.to_pt(), text)])),
+                Some((ly, items)) if (y.to_pt() - *ly).abs() < 0.5 => items.push(item),
+                _ => lines.push((y.to_pt(), vec![item])),
             }
         }
         for (_, mut items) in lines {
             items.sort_by(|a, b| a.0.total_cmp(&b.0));
-            let joined: Vec<String> = items.into_iter().map(|(_, t)| t).collect();
-            let line = joined.join(" ");
+            // Runs that touch are one word ("Metz" and ", le"); a gap is a space.
+            let mut line = String::new();
+            let mut end: Option<f64> = None;
+            for (x, width, text) in items {
+                if end.is_some_and(|e| x - e > 0.5) {
+                    line.push(' ');
+                }
+                line.push_str(&text);
+                end = Some(x + width);
+            }
             let collapsed: Vec<&str> = line.split(' ').filter(|w| !w.is_empty()).collect();
             out.push_str(&collapsed.join(" "));
             out.push('\n');
@@ -39,12 +49,12 @@ pub(super) fn document_text(document: &PagedDocument) -> String {
     out
 }
 
-fn walk(frame: &Frame, origin: Point, out: &mut Vec<(Abs, Abs, String)>) {
+fn walk(frame: &Frame, origin: Point, out: &mut Vec<(Abs, Abs, Abs, String)>) {
     for (pos, item) in frame.items() {
         let at = origin + *pos;
         match item {
             FrameItem::Group(group) => walk(&group.frame, at, out),
-            FrameItem::Text(text) => out.push((at.y, at.x, text.text.to_string())),
+            FrameItem::Text(text) => out.push((at.y, at.x, text.width(), text.text.to_string())),
             _ => {}
         }
     }

@@ -9,5 +9,6 @@ mod import;
 mod letters;
 mod plan;
 mod props;
+mod render;
 mod rules;
 mod support;

@@ -1,0 +1,218 @@
+//! Rendered documents: every mandatory mention is printed, in every document of every test
+//! dossier; documents that must not claim something do not; the same inputs give the same
+//! bytes in separate processes.
+
+use std::path::Path;
+use std::process::Command;
+
+use relance::calc::compute;
+use relance::documents::{RenderOptions, Renderer, render_email};
+use relance::dossier::fs::load_dir;
+use relance::letters::{DocKind, build};
+use relance::rules::Rules;
+
+use crate::support::*;
+
+const DOSSIERS: [(&str, &str); 5] = [
+    ("examples/atelier-martin", "2026-06-30"),
+    ("tests/dossiers/b2c-metz", "2026-06-30"),
+    ("tests/dossiers/b2g-commune", "2026-11-24"),
+    ("tests/dossiers/c2x-particulier", "2026-06-30"),
+    ("tests/dossiers/agence-contractuel", "2026-06-30"),
+];
+
+/// Whitespace of any kind (line ends from layout included) folded to one space.
+fn fold(s: &str) -> String {
+    s.split(|c: char| c.is_whitespace())
+        .filter(|w| !w.is_empty())
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+#[test]
+fn every_mandatory_mention_is_printed_in_every_document() {
+    let rules = Rules::embedded();
+    let renderer = Renderer::embedded();
+    let mut checked = 0;
+    for (dir, as_of) in DOSSIERS {
+        let dz = load_dir(&Path::new(env!("CARGO_MANIFEST_DIR")).join(dir))
+            .unwrap()
+            .dossier;
+        let s = compute(&dz, &rules, d(as_of)).unwrap();
+        for kind in DocKind::ALL {
+            let data = build(kind, &dz, &s, &rules).unwrap();
+            let opts = RenderOptions::new(data.date, data.reference.clone());
+            let template = format!("{}.typ", kind.name());
+            let text = fold(&renderer.render_text(&template, &data.json, &opts).unwrap());
+            for m in &data.mentions {
+                assert!(
+                    text.contains(&fold(&m.text)),
+                    "{dir} {}: mention {} missing:\n{}\n---\n{text}",
+                    kind.name(),
+                    m.id,
+                    m.text
+                );
+                checked += 1;
+            }
+            // What each document must say whatever the mentions.
+            assert!(
+                text.contains(&fold(&data.reference)),
+                "{dir} {}: reference",
+                kind.name()
+            );
+            if kind.is_letter() {
+                assert!(
+                    text.contains(&fold(data.json["totals"]["outstanding"].as_str().unwrap())),
+                    "{dir} {}",
+                    kind.name()
+                );
+            }
+            if kind == DocKind::MiseEnDemeure {
+                assert!(
+                    text.contains("MISE EN DEMEURE")
+                        && text.contains("Lettre recommandée avec accusé de réception")
+                );
+            }
+            // Nothing of L441-10 in a letter to a consumer or from an individual.
+            if matches!(s.regime.as_str(), "b2c" | "c2x") {
+                assert!(
+                    !text.contains("indemnité forfaitaire pour frais de recouvrement de"),
+                    "{dir} {}",
+                    kind.name()
+                );
+                assert!(!text.contains("L441-10"), "{dir} {}", kind.name());
+            }
+            let pdf = renderer.render_pdf(&template, &data.json, &opts).unwrap();
+            assert!(
+                pdf.starts_with(b"%PDF-") && pdf.ends_with(b"%%EOF\n") || pdf.ends_with(b"%%EOF"),
+                "{dir} {}",
+                kind.name()
+            );
+        }
+    }
+    assert!(checked > 60, "only {checked} mentions checked");
+}
+
+#[test]
+fn reminder_emails_carry_the_mentions_and_refuse_missing_data() {
+    let rules = Rules::embedded();
+    let dz =
+        load_dir(&Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/dossiers/agence-contractuel"))
+            .unwrap()
+            .dossier;
+    let s = compute(&dz, &rules, d("2026-06-30")).unwrap();
+    for kind in [DocKind::Relance1, DocKind::Relance2, DocKind::Relance3] {
+        let data = build(kind, &dz, &s, &rules).unwrap();
+        let email = render_email(kind.name(), &data.json).unwrap();
+        assert!(email.starts_with("Objet : "), "{email}");
+        for m in &data.mentions {
+            assert!(email.contains(&m.text), "{}: {}", kind.name(), m.id);
+        }
+        // Strict mode: a variable the data lacks is an error, not an empty string.
+        let mut broken = data.json.clone();
+        broken.as_object_mut().unwrap().remove("payment_means");
+        let err = render_email(kind.name(), &broken).unwrap_err();
+        assert!(err.contains("payment_means"), "{err}");
+    }
+    assert!(render_email("mise-en-demeure", &serde_json::json!({})).is_err());
+}
+
+#[test]
+fn the_same_letter_is_byte_identical_across_processes() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let run = || {
+        let out = Command::new(env!("CARGO_BIN_EXE_relance"))
+            .args([
+                "render",
+                "examples/atelier-martin",
+                "--doc",
+                "mise-en-demeure",
+                "--as-of",
+                "2026-06-30",
+                "--attach-statement",
+            ])
+            .current_dir(root)
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        out.stdout
+    };
+    let a = run();
+    assert!(a.starts_with(b"%PDF-") && a.len() > 10_000);
+    assert!(
+        a.windows(13).any(|w| w == b"decompte.json"),
+        "the statement is attached"
+    );
+    assert_eq!(a, run(), "two processes, two different PDFs");
+}
+
+#[test]
+fn render_all_writes_every_document_or_nothing() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let out = std::env::temp_dir().join(format!("relance-render-all-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&out);
+    let status = Command::new(env!("CARGO_BIN_EXE_relance"))
+        .args([
+            "render",
+            "examples/atelier-martin",
+            "--all",
+            "--as-of",
+            "2026-06-30",
+            "--out",
+        ])
+        .arg(&out)
+        .current_dir(root)
+        .output()
+        .unwrap();
+    assert!(
+        status.status.success(),
+        "{}",
+        String::from_utf8_lossy(&status.stderr)
+    );
+    let mut names: Vec<String> = std::fs::read_dir(&out)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    assert_eq!(
+        names,
+        [
+            "bordereau.pdf",
+            "decompte.pdf",
+            "mise-en-demeure.pdf",
+            "relance-1.email.txt",
+            "relance-1.pdf",
+            "relance-2.email.txt",
+            "relance-2.pdf",
+            "relance-3.email.txt",
+            "relance-3.pdf",
+            "requete-injonction-de-payer.pdf",
+        ]
+    );
+    std::fs::remove_dir_all(&out).unwrap();
+
+    // A dossier without the debtor's address: nothing is written, and the field is named.
+    let src =
+        std::fs::read_to_string(root.join("tests/dossiers/json-principal-first/dossier.json"))
+            .unwrap();
+    let dir = std::env::temp_dir().join(format!("relance-render-noaddr-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(dir.join("dossier.json"), src).unwrap();
+    let target = dir.join("out");
+    let res = Command::new(env!("CARGO_BIN_EXE_relance"))
+        .args(["render"])
+        .arg(&dir)
+        .args(["--all", "--as-of", "2026-06-30", "--out"])
+        .arg(&target)
+        .output()
+        .unwrap();
+    assert_eq!(res.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&res.stderr).contains("debtor.address is missing"));
+    assert!(!target.exists());
+    std::fs::remove_dir_all(&dir).unwrap();
+}
