@@ -21,7 +21,7 @@ pub(super) fn document_text(document: &PagedDocument) -> String {
                 .total_cmp(&b.0.to_pt())
                 .then(a.1.to_pt().total_cmp(&b.1.to_pt()))
         });
-        let mut lines: Vec<(f64, Vec<(f64, f64, String)>)> = Vec::new();
+        let mut lines: Vec<(f64, Vec<Run>)> = Vec::new();
         for (y, x, width, text) in runs {
             let item = (x.to_pt(), width.to_pt(), text);
             match lines.last_mut() {
@@ -48,6 +48,9 @@ pub(super) fn document_text(document: &PagedDocument) -> String {
     }
     out
 }
+
+/// A run of text on a line: its left edge, its width (points) and its text.
+type Run = (f64, f64, String);
 
 fn walk(frame: &Frame, origin: Point, out: &mut Vec<(Abs, Abs, Abs, String)>) {
     for (pos, item) in frame.items() {
