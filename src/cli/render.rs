@@ -20,6 +20,9 @@ enum Format {
     Text,
     /// The plain-text email (relance-1 to relance-3).
     Email,
+    /// The document's mandatory mentions as filled, one per line: `id<TAB>text` (for
+    /// checking a PDF with an external text extractor).
+    Mentions,
 }
 
 #[derive(Debug, clap::Args)]
@@ -114,6 +117,14 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
             }
         }
         match args.format {
+            Format::Mentions => {
+                let lines: String = data
+                    .mentions
+                    .iter()
+                    .map(|m| format!("{}\t{}\n", m.id, m.text))
+                    .collect();
+                outputs.push((format!("{}.mentions.txt", kind.name()), lines.into_bytes()));
+            }
             Format::Text => {
                 let text = renderer.render_text(&template, &data.json, &opts)?;
                 outputs.push((format!("{}.txt", kind.name()), text.into_bytes()));
