@@ -125,3 +125,34 @@ fn dates_are_written_the_french_way() {
     assert_eq!(date_long_fr(d("2026-11-24")), "24 novembre 2026");
     assert_eq!(date_long_fr(d("2027-02-28")), "28 février 2027");
 }
+
+#[test]
+fn a_mention_whose_data_is_missing_stops_the_rendering_naming_it() {
+    let mut files: Vec<(&str, &str)> = Rules::embedded_files().to_vec();
+    let extra = r#"
+[[mentions]]
+id = "test-naissance"
+documents = ["requete-injonction-de-payer"]
+regimes = ["c2x"]
+text = "Né le {creditor_birth_date} à {creditor_birth_place}."
+required_by = "law"
+article = "CPC art. 54"
+source = "https://www.legifrance.gouv.fr/codes/texte_lc/LEGITEXT000006070716"
+from = 2020-01-01
+"#;
+    files.push(("mentions/test.toml", extra));
+    let rules = Rules::load(files, "rules").unwrap();
+    let dz = example("tests/dossiers/c2x-particulier");
+    let s = compute(&dz, &rules, d("2026-06-30")).unwrap();
+    let err = build(DocKind::RequeteInjonction, &dz, &s, &rules).unwrap_err();
+    assert!(matches!(err, LetterError::MentionData { .. }));
+    let msg = err.to_string();
+    assert!(
+        msg.contains("test-naissance")
+            && msg.contains("creditor_birth_date")
+            && msg.contains("mentions/test.toml"),
+        "{msg}"
+    );
+    // The other documents, which do not carry it, still build.
+    assert!(build(DocKind::MiseEnDemeure, &dz, &s, &rules).is_ok());
+}
