@@ -35,7 +35,7 @@ pub fn write_dossiers(dir: &Path, n: usize, broken: bool) -> Vec<Expected> {
             let folder = dir.join(&path);
             std::fs::create_dir_all(folder.join("pieces")).expect("create a dossier folder");
             let (text, outcome, document) = dossier(i, broken);
-            if i % 10 == 0 {
+            if i.is_multiple_of(10) {
                 std::fs::write(folder.join("pieces/facture.pdf"), &piece).expect("write a piece");
             }
             std::fs::write(folder.join("dossier.toml"), text).expect("write a dossier");
@@ -146,13 +146,13 @@ fn dossier(i: usize, broken: bool) -> (String, &'static str, Option<&'static str
     } else {
         amount
     };
-    let piece = if i % 10 == 0 {
+    let piece = if i.is_multiple_of(10) {
         "piece = \"pieces/facture.pdf\"\n"
     } else {
         ""
     };
     // Every third dossier has a second, smaller invoice falling due later.
-    let second = if i % 3 == 0 && outcome != "skipped" {
+    let second = if i.is_multiple_of(3) && outcome != "skipped" {
         format!(
             "\n[[invoices]]\nnumber = \"F-{i}-2\"\nissued = {}\ndue = {}\namount = \"{}.50\"\ndescription = \"Entretien\"\n",
             plus(invoice_due, 5),
