@@ -159,16 +159,19 @@ fn typst_letter_ms() -> f64 {
     )
     .expect("letter data");
     let renderer = Renderer::embedded();
-    let opts = RenderOptions::new(date, data.reference.clone());
-    let render = || {
+    // A distinct reference each time, as in a batch: Typst cannot reuse the last letter.
+    let render = |i: usize| {
+        let mut json = data.json.clone();
+        json["reference"] = format!("{}-{i}", data.reference).into();
+        let opts = RenderOptions::new(date, format!("{}-{i}", data.reference));
         renderer
-            .render_pdf("mise-en-demeure.typ", &data.json, &opts)
+            .render_pdf("mise-en-demeure.typ", &json, &opts)
             .expect("renders")
     };
-    render();
+    render(0);
     let start = Instant::now();
-    for _ in 0..RUNS {
-        std::hint::black_box(render());
+    for i in 1..=RUNS {
+        std::hint::black_box(render(i));
     }
     start.elapsed().as_secs_f64() * 1000.0 / RUNS as f64
 }

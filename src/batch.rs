@@ -10,7 +10,7 @@ use std::fmt;
 use std::str::FromStr;
 
 use chrono::NaiveDate;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::bundle::File;
 use crate::calc::Statement;
@@ -52,6 +52,25 @@ impl Shard {
     /// ```
     pub fn takes(&self, key: &str) -> bool {
         stable_hash(key.as_bytes()) % self.count == self.index
+    }
+
+    /// Part `k` of `parts` of this shard: shard `index + count * k` of `count * parts`,
+    /// since `h % (count * parts) == index + count * k` implies `h % count == index`.
+    ///
+    /// # Example
+    /// ```
+    /// use relance::batch::Shard;
+    /// let shard: Shard = "1/3".parse().unwrap();
+    /// for r in ["A-1", "A-2", "A-3", "A-4", "A-5", "A-6"] {
+    ///     let parts = (0..2).filter(|k| shard.part(*k, 2).takes(r)).count();
+    ///     assert_eq!(parts, usize::from(shard.takes(r)));
+    /// }
+    /// ```
+    pub fn part(&self, k: u64, parts: u64) -> Shard {
+        Shard {
+            index: self.index + self.count * k,
+            count: self.count * parts,
+        }
     }
 
     /// The summary files' suffix: none for the whole batch, `-1-of-4` for a shard, so
@@ -200,7 +219,7 @@ pub fn produce(
 }
 
 /// What happened to one dossier.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum Outcome {
     /// Its due step's documents, statement and bundle were written.
@@ -221,8 +240,8 @@ impl Outcome {
     }
 }
 
-/// One line of the summary.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+/// One line of the summary (and what a worker process reports, one JSON line each).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Entry {
     /// The dossier's reference (absent when it could not be loaded).
     pub reference: Option<String>,

@@ -15,7 +15,6 @@ use std::process::ExitCode;
 
 use anyhow::Context;
 use chrono::NaiveDate;
-use rayon::prelude::*;
 
 use super::bundle::evidence_bag;
 use super::plan::dossier_dirs;
@@ -56,12 +55,13 @@ pub struct Args {
     /// i modulo n. The summary is then summary-i-of-n.{json,csv}.
     #[arg(long, value_name = "i/n")]
     shard: Option<Shard>,
+    /// Internal: run as one of the worker processes of `--jobs`, reporting each dossier as
+    /// a JSON line on standard output instead of writing the summary.
+    #[arg(long, hide = true)]
+    worker: bool,
     #[command(flatten)]
     rules: RulesArg,
 }
-
-/// The worker threads' stack: 16 MiB, twice Linux's main thread default.
-const STACK_SIZE: usize = 16 << 20;
 
 /// What every dossier's job reads and never changes.
 struct Job<'a> {
@@ -74,99 +74,53 @@ struct Job<'a> {
 }
 
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
-    let (rules, rule_files) = args.rules.load_with_files()?;
     let shard = args.shard.unwrap_or(Shard::ALL);
-    let dirs = dossier_dirs(&args.dir);
-    if dirs.is_empty() {
+    let jobs = args
+        .jobs
+        .or_else(|| std::thread::available_parallelism().ok())
+        .map_or(1, NonZeroUsize::get);
+    if !args.worker && dossier_dirs(&args.dir).is_empty() {
         anyhow::bail!(
             "{}: no dossier (dossier.toml or dossier.json) found",
             args.dir.display()
         );
     }
-    let jobs = args
-        .jobs
-        .or_else(|| std::thread::available_parallelism().ok())
-        .map_or(1, NonZeroUsize::get);
-    // A local pool: `--jobs` bounds this run, and Typst's own parallel work runs in it too.
-    // Typst's layout recurses deeply: its threads get the main thread's stack size, not
-    // rayon's 2 MiB (only the pages touched are resident).
-    let pool = rayon::ThreadPoolBuilder::new()
-        .num_threads(jobs)
-        .stack_size(STACK_SIZE)
-        .build()
-        .context("cannot start the worker threads")?;
     std::fs::create_dir_all(&args.out)
         .with_context(|| format!("{}: cannot create", args.out.display()))?;
-    let cx = Job {
-        rules,
-        rule_files,
-        renderer: Renderer::embedded(),
-        as_of: args.as_of,
-        root: &args.dir,
-        out: &args.out,
-    };
-
-    // First pass: the reference of every dossier, to pick this shard's. A dossier that
-    // cannot be loaded is assigned by its path, so exactly one shard reports it.
-    let keyed: Vec<(PathBuf, Result<String, String>)> = pool.install(|| {
-        dirs.into_par_iter()
-            .map(|dir| {
-                let key = load_dir(&dir)
-                    .map(|l| l.dossier.reference)
-                    .map_err(|p| p.to_string());
-                (dir, key)
-            })
-            .collect()
-    });
-    let mut mine: Vec<(PathBuf, Result<String, String>)> = keyed
-        .into_iter()
-        .filter(|(dir, key)| match key {
-            Ok(reference) => shard.takes(reference),
-            Err(_) => shard.takes(&cx.relative(dir)),
-        })
-        .collect();
-    // Two dossiers with one reference would write one folder: both fail, named.
-    let mut entries = Vec::new();
-    mine.sort_by(|a, b| (a.1.as_ref().ok(), &a.0).cmp(&(b.1.as_ref().ok(), &b.0)));
-    let mut todo = Vec::with_capacity(mine.len());
-    for (i, (dir, key)) in mine.iter().enumerate() {
-        let same = |j: usize| {
-            mine.get(j)
-                .filter(|(_, k)| k.is_ok() && k.as_ref().ok() == key.as_ref().ok())
+    let entries = if jobs == 1 || args.worker {
+        let (rules, rule_files) = args.rules.load_with_files()?;
+        let job = Job {
+            rules,
+            rule_files,
+            renderer: Renderer::embedded(),
+            as_of: args.as_of,
+            root: &args.dir,
+            out: &args.out,
         };
-        let other = same(i + 1).or_else(|| i.checked_sub(1).and_then(same));
-        match (key, other) {
-            (Ok(reference), Some((other, _))) => entries.push(Entry::failed(
-                Some(reference.clone()),
-                cx.relative(dir),
-                format!(
-                    "reference \"{reference}\" is also the reference of {}: each dossier needs its own",
-                    cx.relative(other)
-                ),
-            )),
-            (Err(problems), _) => entries.push(Entry::failed(None, cx.relative(dir), problems.clone())),
-            (Ok(_), None) => todo.push(dir.clone()),
+        let bar = if args.worker {
+            indicatif::ProgressBar::hidden()
+        } else {
+            progress_bar(0)
+        };
+        let report = |entry: &Entry| {
+            if args.worker {
+                // One line per dossier, read by the parent as it comes (progress).
+                let line = serde_json::to_string(entry).expect("an entry serialises");
+                println!("{line}");
+            } else if let Some(error) = &entry.error {
+                bar.suspend(|| eprintln!("error: {}: {error}", entry.path));
+            }
+            bar.inc(1);
+        };
+        let entries = job.run(shard, &bar, &report)?;
+        bar.finish_and_clear();
+        if args.worker {
+            return Ok(ExitCode::SUCCESS);
         }
-    }
-    for e in &entries {
-        eprintln!("error: {}: {}", e.path, e.error.as_deref().unwrap_or(""));
-    }
-
-    let bar = progress_bar(todo.len() as u64);
-    let produced: Vec<Entry> = pool.install(|| {
-        todo.par_iter()
-            .map(|dir| {
-                let entry = cx.dossier(dir);
-                if let Some(error) = &entry.error {
-                    bar.suspend(|| eprintln!("error: {}: {error}", entry.path));
-                }
-                bar.inc(1);
-                entry
-            })
-            .collect()
-    });
-    bar.finish_and_clear();
-    entries.extend(produced);
+        entries
+    } else {
+        workers(&args, shard, jobs)?
+    };
 
     let summary = Summary::new(args.as_of, shard, entries);
     let suffix = shard.suffix();
@@ -196,7 +150,132 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
+/// `--jobs N`: N worker processes of this same program, worker k taking part k of N of the
+/// shard, each reporting its dossiers as JSON lines that feed the progress bar and the
+/// summary. Processes rather than threads, because Typst's memoisation cache is
+/// process-wide: two threads rendering in one process contend on it and evict each other's
+/// entries, and measured no faster than one (4.07 s against 4.06 s for 400 dossiers),
+/// where two processes take 2.10 s.
+fn workers(args: &Args, shard: Shard, jobs: usize) -> anyhow::Result<Vec<Entry>> {
+    use std::io::BufRead;
+    let exe = std::env::current_exe().context("cannot find this program to start workers")?;
+    let bar = progress_bar(0);
+    let mut children = Vec::with_capacity(jobs);
+    for k in 0..jobs as u64 {
+        let mut cmd = std::process::Command::new(&exe);
+        cmd.arg("batch")
+            .arg(&args.dir)
+            .arg("--as-of")
+            .arg(args.as_of.to_string())
+            .arg("--out")
+            .arg(&args.out)
+            .args(["--jobs", "1", "--worker", "--shard"])
+            .arg(shard.part(k, jobs as u64).to_string())
+            .stdout(std::process::Stdio::piped());
+        if let Some(dir) = args.rules.dir() {
+            cmd.arg("--rules").arg(dir);
+        }
+        children.push(cmd.spawn().context("cannot start a worker process")?);
+    }
+    let entries = std::sync::Mutex::new(Vec::new());
+    std::thread::scope(|scope| {
+        for child in &mut children {
+            let stdout = child.stdout.take().expect("piped");
+            let (bar, entries) = (&bar, &entries);
+            scope.spawn(move || {
+                for line in std::io::BufReader::new(stdout).lines() {
+                    let Ok(line) = line else { break };
+                    if let Ok(entry) = serde_json::from_str::<Entry>(&line) {
+                        if let Some(error) = &entry.error {
+                            bar.suspend(|| eprintln!("error: {}: {error}", entry.path));
+                        }
+                        bar.inc(1);
+                        entries.lock().expect("not poisoned").push(entry);
+                    }
+                }
+            });
+        }
+    });
+    bar.finish_and_clear();
+    for mut child in children {
+        let status = child.wait()?;
+        if !status.success() {
+            anyhow::bail!(
+                "a worker process failed ({status}): the summary is not written; run the batch again"
+            );
+        }
+    }
+    Ok(entries.into_inner().expect("not poisoned"))
+}
+
 impl Job<'_> {
+    /// Every dossier of `shard`, one after the other, each reported as it is done.
+    fn run(
+        &self,
+        shard: Shard,
+        bar: &indicatif::ProgressBar,
+        report: &dyn Fn(&Entry),
+    ) -> anyhow::Result<Vec<Entry>> {
+        let dirs = dossier_dirs(self.root);
+        if dirs.is_empty() {
+            anyhow::bail!(
+                "{}: no dossier (dossier.toml or dossier.json) found",
+                self.root.display()
+            );
+        }
+        // First pass: the reference of every dossier, to pick this shard's. A dossier that
+        // cannot be loaded is assigned by its path, so exactly one shard reports it.
+        let mut mine: Vec<(PathBuf, Result<String, String>)> = dirs
+            .into_iter()
+            .map(|dir| {
+                let key = load_dir(&dir)
+                    .map(|l| l.dossier.reference)
+                    .map_err(|p| p.to_string());
+                (dir, key)
+            })
+            .filter(|(dir, key)| match key {
+                Ok(reference) => shard.takes(reference),
+                Err(_) => shard.takes(&self.relative(dir)),
+            })
+            .collect();
+        bar.set_length(mine.len() as u64);
+        // Two dossiers with one reference would write one folder: both fail, named.
+        let mut entries = Vec::with_capacity(mine.len());
+        mine.sort_by(|a, b| (a.1.as_ref().ok(), &a.0).cmp(&(b.1.as_ref().ok(), &b.0)));
+        let mut todo = Vec::with_capacity(mine.len());
+        for (i, (dir, key)) in mine.iter().enumerate() {
+            let same = |j: usize| {
+                mine.get(j)
+                    .filter(|(_, k)| k.is_ok() && k.as_ref().ok() == key.as_ref().ok())
+            };
+            let other = same(i + 1).or_else(|| i.checked_sub(1).and_then(same));
+            let entry = match (key, other) {
+                (Ok(reference), Some((other, _))) => Entry::failed(
+                    Some(reference.clone()),
+                    self.relative(dir),
+                    format!(
+                        "reference \"{reference}\" is also the reference of {}: each dossier needs its own",
+                        self.relative(other)
+                    ),
+                ),
+                (Err(problems), _) => Entry::failed(None, self.relative(dir), problems.clone()),
+                (Ok(_), None) => {
+                    todo.push(dir.clone());
+                    continue;
+                }
+            };
+            report(&entry);
+            entries.push(entry);
+        }
+        todo.sort();
+        for dir in &todo {
+            let entry = self.dossier(dir);
+            report(&entry);
+            entries.push(entry);
+        }
+        Ok(entries)
+    }
+
     /// `dir` relative to the batch's folder, with `/` separators.
     fn relative(&self, dir: &Path) -> String {
         let rel = dir.strip_prefix(self.root).unwrap_or(dir);
@@ -296,6 +375,7 @@ fn remove_stale_temp(dir: &Path, only: Option<&str>) {
 
 /// A progress bar on standard error when it is a terminal; none in a pipe or a log.
 fn progress_bar(len: u64) -> indicatif::ProgressBar {
+    // The length is set once the shard's dossiers are known.
     if !std::io::stderr().is_terminal() {
         return indicatif::ProgressBar::hidden();
     }

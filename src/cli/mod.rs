@@ -103,6 +103,11 @@ pub(crate) struct RulesArg {
 }
 
 impl RulesArg {
+    /// The rules folder given, if any.
+    pub(crate) fn dir(&self) -> Option<&Path> {
+        self.rules.as_deref()
+    }
+
     pub(crate) fn load(&self) -> anyhow::Result<Rules> {
         match &self.rules {
             None => Ok(Rules::embedded()),
