@@ -120,7 +120,7 @@ impl FromStr for Shard {
 /// use relance::batch::folder_name;
 /// assert_eq!(folder_name("DOS-2026-0042"), "DOS-2026-0042");
 /// assert_ne!(folder_name("A/B"), folder_name("A_B"));
-/// assert!(folder_name("../x").starts_with("__x-"));
+/// assert!(folder_name("../x").starts_with("_._x-"));
 /// ```
 pub fn folder_name(reference: &str) -> String {
     let safe = |c: char| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.');

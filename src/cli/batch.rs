@@ -273,6 +273,9 @@ impl Job<'_> {
             report(&entry);
             entries.push(entry);
         }
+        #[cfg(target_os = "linux")]
+        super::sync_filesystem(self.out)
+            .with_context(|| format!("{}: cannot flush to disk", self.out.display()))?;
         Ok(entries)
     }
 
@@ -330,7 +333,7 @@ impl Job<'_> {
                 .chain([(zip.as_str(), sealed.zip.as_slice())])
             {
                 let target = out_dir.join(name);
-                write_atomic(&target, bytes)
+                write_file(&target, bytes)
                     .with_context(|| format!("{}: cannot write", target.display()))?;
                 files.push(format!("{folder}/{name}"));
             }
@@ -347,6 +350,16 @@ impl Job<'_> {
             Err(e) => fail(format!("{e:#}")),
         }
     }
+}
+
+/// Writes a dossier's file atomically. On Linux without a flush per file: the run flushes
+/// the file system once before reporting (a commit per file would cost more than the
+/// rendering on a journaled file system).
+fn write_file(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    #[cfg(target_os = "linux")]
+    return super::write_atomic_unsynced(path, bytes);
+    #[cfg(not(target_os = "linux"))]
+    return write_atomic(path, bytes);
 }
 
 /// Removes the temporary files `write_atomic` leaves when a process is killed mid-write

@@ -23,6 +23,8 @@ use clap::{Parser, Subcommand};
 use crate::rules::Rules;
 
 pub use output::write_atomic;
+#[cfg(target_os = "linux")]
+pub(crate) use output::{sync_filesystem, write_atomic_unsynced};
 
 const EXAMPLES: &str = "\
 Examples:
