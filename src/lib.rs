@@ -6,8 +6,9 @@
 //! of the dossier, the rules and the as-of date; [`letters`] turns a statement into the data
 //! of each document and [`documents`] renders it with Typst; [`bundle`] seals a dossier, its
 //! pieces and what was computed from them into an evidence bundle, and verifies one; [`plan`]
-//! says which dunning step is due when.
+//! says which dunning step is due when; [`batch`] produces what is due for many dossiers.
 
+pub mod batch;
 pub mod bundle;
 pub mod calc;
 pub mod cli;

@@ -17,7 +17,7 @@ use crate::rules::Rules;
 use crate::rules::scenario::{Anchor, Scenario};
 
 /// Where a dossier stands.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, serde::Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum Status {
     /// Nothing is owed.

@@ -8,7 +8,7 @@ use chrono::NaiveDate;
 
 use super::{RulesArg, table, tsa, write_atomic};
 use crate::bundle::{self, Bag, File, Input, archive, seal};
-use crate::calc::compute;
+use crate::calc::{Statement, compute};
 use crate::dossier::fs::{Loaded, load_dir};
 
 pub const EXAMPLES: &str = "\
@@ -55,14 +55,11 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         }
     };
     let statement = compute(&loaded.dossier, &rules, args.as_of)?;
-    let mut documents = vec![
-        File::new("statement.json", statement.to_json_string()),
-        File::new("statement.txt", table::render(&loaded.dossier, &statement)),
-    ];
     // Every document the dossier can produce on that date, as PDF/A: the statement, the
     // exhibit list, the request draft and the letters. One that lacks data (a debtor
     // without address) is left out with a warning; the others are sealed.
     let renderer = crate::documents::Renderer::embedded();
+    let mut pdfs = Vec::new();
     for kind in crate::letters::DocKind::ALL {
         let data = match crate::letters::build(kind, &loaded.dossier, &statement, &rules) {
             Ok(d) => d,
@@ -73,28 +70,9 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         };
         let opts = crate::documents::RenderOptions::new(data.date, data.reference.clone());
         let pdf = renderer.render_pdf(&format!("{}.typ", kind.name()), &data.json, &opts)?;
-        documents.push(File::new(format!("{}.pdf", kind.name()), pdf));
+        pdfs.push(File::new(format!("{}.pdf", kind.name()), pdf));
     }
-    let dossier_file = File::new(
-        loaded
-            .file
-            .file_name()
-            .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_else(|| "dossier.toml".into()),
-        std::fs::read(&loaded.file)
-            .with_context(|| format!("{}: cannot read", loaded.file.display()))?,
-    );
-    let bag = Bag::new(Input {
-        dossier: &loaded.dossier,
-        as_of: args.as_of,
-        dossier_file,
-        pieces: read_pieces(&loaded)?,
-        documents,
-        rules: rule_files
-            .into_iter()
-            .map(|(path, text)| File::new(path, text))
-            .collect(),
-    })?;
+    let bag = evidence_bag(&loaded, &statement, &rule_files, pdfs)?;
     let token = match (&args.tsa, &args.tsa_token) {
         (Some(url), _) => {
             let response = tsa::post(url, &bag.timestamp_request())?;
@@ -141,6 +119,43 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     println!("  {line1}");
     println!("  {line2}");
     Ok(ExitCode::SUCCESS)
+}
+
+/// The unsealed bundle of a dossier on the statement's date: the dossier file and its
+/// pieces read from disk, the statement (JSON and text), the rendered documents `pdfs`
+/// (`<kind>.pdf`) and the rule files. `relance bundle` and `relance batch` both make
+/// their bundles here, so the two are the same for the same documents.
+pub(crate) fn evidence_bag(
+    loaded: &Loaded,
+    statement: &Statement,
+    rule_files: &[(String, String)],
+    pdfs: Vec<File>,
+) -> anyhow::Result<Bag> {
+    let mut documents = vec![
+        File::new("statement.json", statement.to_json_string()),
+        File::new("statement.txt", table::render(&loaded.dossier, statement)),
+    ];
+    documents.extend(pdfs);
+    let dossier_file = File::new(
+        loaded
+            .file
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_else(|| "dossier.toml".into()),
+        std::fs::read(&loaded.file)
+            .with_context(|| format!("{}: cannot read", loaded.file.display()))?,
+    );
+    Ok(Bag::new(Input {
+        dossier: &loaded.dossier,
+        as_of: statement.as_of,
+        dossier_file,
+        pieces: read_pieces(loaded)?,
+        documents,
+        rules: rule_files
+            .iter()
+            .map(|(path, text)| File::new(path.clone(), text.clone()))
+            .collect(),
+    })?)
 }
 
 /// Every piece the dossier names, once, read from disk. `load_dir` already checked that

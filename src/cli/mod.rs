@@ -1,5 +1,6 @@
 //! The command line: the only place that touches the disk, the environment or the clock.
 
+mod batch;
 mod bundle;
 mod check;
 mod compute;
@@ -22,6 +23,8 @@ use clap::{Parser, Subcommand};
 use crate::rules::Rules;
 
 pub use output::write_atomic;
+#[cfg(target_os = "linux")]
+pub(crate) use output::{sync_filesystem, write_atomic_unsynced};
 
 const EXAMPLES: &str = "\
 Examples:
@@ -32,7 +35,8 @@ Examples:
   relance rules check legal-rules
   relance bundle examples/atelier-martin --as-of 2026-06-30 --out DOS-2026-0042.zip
   relance verify DOS-2026-0042.zip
-  relance import fec 732829320FEC20251231.txt --creditor relance.toml --out dossiers";
+  relance import fec 732829320FEC20251231.txt --creditor relance.toml --out dossiers
+  relance batch dossiers/ --as-of 2026-06-30 --out out/2026-06-30 --jobs 4";
 
 /// French pre-litigation debt collection: claim statements from a dossier and dated rules.
 #[derive(Debug, Parser)]
@@ -82,6 +86,10 @@ enum Command {
     /// (a zip that is a BagIt bag and an ASiC-E container), optionally time-stamped.
     #[command(after_help = bundle::EXAMPLES)]
     Bundle(bundle::Args),
+    /// Produce everything due on a date for every dossier of a folder, in parallel: the
+    /// step's letter or email, the statement and the evidence bundle, with a summary.
+    #[command(after_help = batch::EXAMPLES)]
+    Batch(batch::Args),
     /// Check an evidence bundle: every hash, every manifest, the time-stamp, the seal.
     #[command(after_help = verify::EXAMPLES)]
     Verify(verify::Args),
@@ -97,6 +105,11 @@ pub(crate) struct RulesArg {
 }
 
 impl RulesArg {
+    /// The rules folder given, if any.
+    pub(crate) fn dir(&self) -> Option<&Path> {
+        self.rules.as_deref()
+    }
+
     pub(crate) fn load(&self) -> anyhow::Result<Rules> {
         match &self.rules {
             None => Ok(Rules::embedded()),
@@ -194,6 +207,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Import(args) => import::run(args),
         Command::Rules(cmd) => rules::run(cmd),
         Command::Bundle(args) => bundle::run(args),
+        Command::Batch(args) => batch::run(args),
         Command::Verify(args) => verify::run(args),
     }
 }

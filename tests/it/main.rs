@@ -1,9 +1,11 @@
 //! The integration suite: one binary, a module per part of the toolkit.
 
+mod batch;
 mod bundle;
 mod calc;
 mod cli;
 mod dossier;
+mod generate;
 mod golden;
 mod import;
 mod letters;

@@ -1,0 +1,368 @@
+//! `relance batch` end to end on generated dossiers: what is produced for each step, the
+//! summary, shards that partition the work, and a run killed midway then completed.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+use std::sync::OnceLock;
+use std::time::{Duration, Instant};
+
+use serde_json::Value;
+
+use crate::generate::{AS_OF, Expected, write_dossiers};
+
+fn relance() -> Command {
+    Command::new(env!("CARGO_BIN_EXE_relance"))
+}
+
+fn fresh_dir(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("relance-batch-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+fn batch(input: &Path, out: &Path, extra: &[&str]) -> Output {
+    relance()
+        .arg("batch")
+        .arg(input)
+        .args(["--as-of", AS_OF, "--out"])
+        .arg(out)
+        .args(extra)
+        .output()
+        .unwrap()
+}
+
+/// Every file under `dir`, by path relative to it, with its bytes. A file that vanishes
+/// while being listed (a running batch renaming its temporary files) is left out.
+fn files(dir: &Path) -> BTreeMap<String, Vec<u8>> {
+    fn walk(root: &Path, dir: &Path, out: &mut BTreeMap<String, Vec<u8>>) {
+        let Ok(entries) = std::fs::read_dir(dir) else {
+            return;
+        };
+        for entry in entries.flatten() {
+            let path = entry.path();
+            if path.is_dir() {
+                walk(root, &path, out);
+            } else if let Ok(bytes) = std::fs::read(&path) {
+                let rel = path
+                    .strip_prefix(root)
+                    .unwrap()
+                    .to_string_lossy()
+                    .into_owned();
+                out.insert(rel, bytes);
+            }
+        }
+    }
+    let mut out = BTreeMap::new();
+    walk(dir, dir, &mut out);
+    out
+}
+
+fn summary(path: &Path) -> Value {
+    serde_json::from_slice(&std::fs::read(path).unwrap()).unwrap()
+}
+
+/// The files a produced dossier's folder must hold for its due document.
+fn expected_files(e: &Expected) -> BTreeSet<String> {
+    let doc = e.document.unwrap();
+    let mut names = vec![
+        format!("{doc}.pdf"),
+        "decompte.pdf".into(),
+        "decompte.json".into(),
+        format!("{}.zip", e.reference),
+    ];
+    if doc.starts_with("relance-") {
+        names.push(format!("{doc}.email.txt"));
+    }
+    if doc == "requete-injonction-de-payer" {
+        names.push("bordereau.pdf".into());
+    }
+    names
+        .into_iter()
+        .map(|n| format!("{}/{n}", e.reference))
+        .collect()
+}
+
+/// A file under its final name is complete: a PDF ends with its trailer, a zip with its
+/// end of central directory, a JSON file parses.
+fn assert_complete(name: &str, bytes: &[u8]) {
+    if name.ends_with(".pdf") {
+        assert!(
+            bytes.starts_with(b"%PDF") && bytes.trim_ascii_end().ends_with(b"%%EOF"),
+            "{name}: truncated PDF"
+        );
+    } else if name.ends_with(".zip") {
+        assert!(
+            bytes.len() >= 22 && bytes[bytes.len() - 22..].starts_with(b"PK\x05\x06"),
+            "{name}: truncated zip"
+        );
+    } else if name.ends_with(".json") {
+        assert!(
+            serde_json::from_slice::<Value>(bytes).is_ok(),
+            "{name}: truncated JSON"
+        );
+    }
+}
+
+fn is_temp(name: &str) -> bool {
+    name.rsplit('/').next().unwrap().starts_with('.') || name.contains(".tmp-")
+}
+
+/// 200 generated dossiers (some refused, some with nothing due) and one whole batch of them
+/// with two jobs, made once and shared by the tests that read them.
+struct Whole {
+    input: PathBuf,
+    out: PathBuf,
+    expected: Vec<Expected>,
+    output: Output,
+}
+
+fn whole() -> &'static Whole {
+    static WHOLE: OnceLock<Whole> = OnceLock::new();
+    WHOLE.get_or_init(|| {
+        let dir = fresh_dir("whole");
+        let input = dir.join("dossiers");
+        let out = dir.join("out");
+        let expected = write_dossiers(&input, 200, true);
+        let output = batch(&input, &out, &["--jobs", "2"]);
+        Whole {
+            input,
+            out,
+            expected,
+            output,
+        }
+    })
+}
+
+#[test]
+fn batch_of_200_dossiers_produces_each_due_step_and_reports_the_failures() {
+    let w = whole();
+    let stderr = String::from_utf8_lossy(&w.output.stderr);
+    // Some dossiers are refused: exit 1, and the others are produced all the same.
+    assert_eq!(w.output.status.code(), Some(1), "{stderr}");
+    let s = summary(&w.out.join("summary.json"));
+    let count = |o: &str| w.expected.iter().filter(|e| e.outcome == o).count();
+    assert_eq!(s["dossiers"], 200);
+    assert_eq!(s["produced"], count("produced"));
+    assert_eq!(s["skipped"], count("skipped"));
+    assert_eq!(s["failed"], count("failed"));
+    assert_eq!(s["failed"], 15, "{stderr}");
+    assert_eq!(s["as_of"], AS_OF);
+    assert!(s["shard"].is_null());
+
+    let all = files(&w.out);
+    let entries = s["entries"].as_array().unwrap();
+    let by_path: BTreeMap<&str, &Value> = entries
+        .iter()
+        .map(|e| (e["path"].as_str().unwrap(), e))
+        .collect();
+    let mut wanted: BTreeSet<String> = ["summary.json".into(), "summary.csv".into()].into();
+    for e in &w.expected {
+        let got = by_path[e.path.as_str()];
+        assert_eq!(got["outcome"], e.outcome, "{}: {got}", e.path);
+        match e.outcome {
+            "produced" => {
+                assert_eq!(got["status"], "due");
+                assert_eq!(got["document"], e.document.unwrap(), "{}", e.path);
+                let listed: BTreeSet<String> = got["files"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .map(|f| f.as_str().unwrap().to_string())
+                    .collect();
+                assert_eq!(listed, expected_files(e), "{}", e.path);
+                wanted.extend(listed);
+            }
+            "skipped" => {
+                assert_ne!(got["status"], "due");
+                assert!(!w.out.join(&e.reference).exists());
+            }
+            _ => {
+                let error = got["error"].as_str().unwrap();
+                assert!(
+                    stderr.contains(&format!("error: {}: ", e.path)),
+                    "{}: not reported on stderr",
+                    e.path
+                );
+                assert!(!error.is_empty());
+            }
+        }
+    }
+    // The refusals say why: the field, the missing address, the scenario.
+    assert!(stderr.contains("expected a decimal with a dot"), "{stderr}");
+    assert!(stderr.contains("debtor.address"), "{stderr}");
+    assert!(stderr.contains("scenario \"inexistant\""), "{stderr}");
+    // Exactly the files listed, every one complete, no temporary file.
+    assert_eq!(all.keys().cloned().collect::<BTreeSet<_>>(), wanted);
+    for (name, bytes) in &all {
+        assert!(!is_temp(name), "{name}");
+        assert_complete(name, bytes);
+    }
+    // Sorted by reference; the CSV has the same rows.
+    let references: Vec<&str> = entries
+        .iter()
+        .map(|e| e["reference"].as_str().unwrap_or(""))
+        .collect();
+    assert!(references.is_sorted());
+    let csv = String::from_utf8(all["summary.csv"].clone()).unwrap();
+    assert_eq!(csv.lines().count(), 201);
+    assert!(csv.starts_with("reference,path,outcome,status,step,document,date,total_due,"));
+    // Step, files and stderr aside, the PDF of a produced step is the one `render` makes.
+    let med = w
+        .expected
+        .iter()
+        .find(|e| e.document == Some("mise-en-demeure") && e.outcome == "produced")
+        .unwrap();
+    let rendered = relance()
+        .args(["render"])
+        .arg(w.input.join(&med.path))
+        .args(["--doc", "mise-en-demeure", "--as-of", AS_OF])
+        .output()
+        .unwrap();
+    assert!(rendered.status.success());
+    assert_eq!(
+        all[&format!("{}/mise-en-demeure.pdf", med.reference)],
+        rendered.stdout
+    );
+}
+
+#[test]
+fn shards_partition_the_batch_with_no_overlap() {
+    let w = whole();
+    let out = fresh_dir("shards");
+    let mut seen: BTreeMap<String, Value> = BTreeMap::new();
+    for i in 0..3 {
+        let shard = format!("{i}/3");
+        let output = batch(&w.input, &out, &["--jobs", "2", "--shard", &shard]);
+        assert!(
+            matches!(output.status.code(), Some(0 | 1)),
+            "{}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+        let s = summary(&out.join(format!("summary-{i}-of-3.json")));
+        assert_eq!(s["shard"], shard);
+        let entries = s["entries"].as_array().unwrap();
+        assert!(!entries.is_empty(), "shard {shard} is empty");
+        for e in entries {
+            let path = e["path"].as_str().unwrap().to_string();
+            assert!(
+                seen.insert(path.clone(), e.clone()).is_none(),
+                "{path} twice"
+            );
+        }
+        assert!(out.join(format!("summary-{i}-of-3.csv")).is_file());
+    }
+    // The union is the whole: same entries, and the same files, byte for byte.
+    let whole_entries: BTreeMap<String, Value> = summary(&w.out.join("summary.json"))["entries"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| (e["path"].as_str().unwrap().to_string(), e.clone()))
+        .collect();
+    assert_eq!(seen, whole_entries);
+    let strip = |mut f: BTreeMap<String, Vec<u8>>| {
+        f.retain(|name, _| !name.starts_with("summary"));
+        f
+    };
+    assert!(strip(files(&out)) == strip(files(&w.out)));
+}
+
+#[test]
+fn a_batch_killed_midway_leaves_no_partial_file_and_a_rerun_completes_it() {
+    let dir = fresh_dir("killed");
+    let input = dir.join("dossiers");
+    let out = dir.join("out");
+    let expected = write_dossiers(&input, 40, false);
+    let mut child = relance()
+        .arg("batch")
+        .arg(&input)
+        .args(["--as-of", AS_OF, "--out"])
+        .arg(&out)
+        .args(["--jobs", "1"])
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let start = Instant::now();
+    let zips = || {
+        files(&out)
+            .keys()
+            .filter(|n| n.ends_with(".zip") && !is_temp(n))
+            .count()
+    };
+    while !out.is_dir() || zips() < 3 {
+        assert!(
+            child.try_wait().unwrap().is_none(),
+            "finished before the kill"
+        );
+        assert!(start.elapsed() < Duration::from_secs(120), "no progress");
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    child.kill().unwrap(); // SIGKILL: no chance to clean up
+    let status = child.wait().unwrap();
+    assert!(!status.success());
+    let after_kill = files(&out);
+    assert!(
+        !after_kill.contains_key("summary.json"),
+        "the run had not finished"
+    );
+    assert!(after_kill.keys().filter(|n| n.ends_with(".zip")).count() < 40);
+    for (name, bytes) in &after_kill {
+        if !is_temp(name) {
+            assert_complete(name, bytes);
+        }
+    }
+    // What a kill during a write leaves, in a folder done and in one not yet reached.
+    let stale = [
+        format!("{}/.decompte.pdf.tmp-4242424", expected[0].reference),
+        format!("{}/.decompte.json.tmp-4242424", expected[39].reference),
+    ];
+    for s in &stale {
+        let path = out.join(s);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, b"%PDF-1.7 trunc").unwrap();
+    }
+
+    let output = batch(&input, &out, &["--jobs", "2"]);
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let s = summary(&out.join("summary.json"));
+    assert_eq!(s["produced"], 40);
+    let done = files(&out);
+    for e in &expected {
+        for f in expected_files(e) {
+            assert!(done.contains_key(&f), "{f} missing after the rerun");
+        }
+    }
+    for (name, bytes) in &done {
+        assert!(!is_temp(name), "{name} left behind");
+        assert_complete(name, bytes);
+    }
+    // Files the killed run finished are rewritten with the same bytes.
+    for (name, bytes) in &after_kill {
+        if !is_temp(name) {
+            assert_eq!(&done[name], bytes, "{name}");
+        }
+    }
+}
+
+#[test]
+fn shard_and_jobs_are_checked() {
+    let dir = fresh_dir("usage");
+    for (flag, value) in [("--shard", "3/3"), ("--shard", "x"), ("--jobs", "0")] {
+        let output = relance()
+            .args(["batch", "nowhere", "--as-of", AS_OF, "--out"])
+            .arg(dir.join("out"))
+            .args([flag, value])
+            .output()
+            .unwrap();
+        assert_eq!(output.status.code(), Some(2), "{flag} {value}");
+    }
+    let output = batch(&dir, &dir.join("out"), &[]);
+    assert_eq!(output.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&output.stderr).contains("no dossier"));
+}
