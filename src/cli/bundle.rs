@@ -9,7 +9,7 @@ use chrono::NaiveDate;
 use super::{RulesArg, table, tsa, write_atomic};
 use crate::bundle::{self, Bag, File, Input, archive, seal};
 use crate::calc::{Statement, compute};
-use crate::dossier::fs::{Loaded, load_dir};
+use crate::dossier::fs::Loaded;
 
 pub const EXAMPLES: &str = "\
 Examples:
@@ -46,13 +46,8 @@ pub struct Args {
 
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     let (rules, rule_files) = args.rules.load_with_files()?;
-    let loaded = match load_dir(&args.dossier) {
-        Ok(l) => l,
-        Err(problems) => {
-            eprintln!("{problems}");
-            eprintln!("error: {} problem(s) found", problems.len());
-            return Ok(ExitCode::FAILURE);
-        }
+    let Some(loaded) = super::load_or_report(&args.dossier) else {
+        return Ok(ExitCode::FAILURE);
     };
     let statement = compute(&loaded.dossier, &rules, args.as_of)?;
     // Every document the dossier can produce on that date, as PDF/A: the statement, the

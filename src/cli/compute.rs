@@ -7,7 +7,6 @@ use chrono::NaiveDate;
 
 use super::{RulesArg, as_of_or_today, table, write_atomic};
 use crate::calc::compute;
-use crate::dossier::fs::load_dir;
 
 #[derive(Debug, Clone, Copy, clap::ValueEnum)]
 enum Format {
@@ -35,13 +34,8 @@ pub struct Args {
 
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     let rules = args.rules.load()?;
-    let loaded = match load_dir(&args.dossier) {
-        Ok(l) => l,
-        Err(problems) => {
-            eprintln!("{problems}");
-            eprintln!("error: {} problem(s) found", problems.len());
-            return Ok(ExitCode::FAILURE);
-        }
+    let Some(loaded) = super::load_or_report(&args.dossier) else {
+        return Ok(ExitCode::FAILURE);
     };
     let as_of = as_of_or_today(args.as_of);
     let statement = compute(&loaded.dossier, &rules, as_of)?;

@@ -179,6 +179,19 @@ fn collect_toml(root: &Path, dir: &Path, out: &mut Vec<(String, String)>) -> any
     Ok(())
 }
 
+/// Loads a dossier for a command, or prints every problem and their count on standard
+/// error: `None` means the command exits with status 1, having written nothing.
+pub(crate) fn load_or_report(path: &Path) -> Option<crate::dossier::fs::Loaded> {
+    match crate::dossier::fs::load_dir(path) {
+        Ok(loaded) => Some(loaded),
+        Err(problems) => {
+            eprintln!("{problems}");
+            eprintln!("error: {} problem(s) found", problems.len());
+            None
+        }
+    }
+}
+
 /// The as-of date: given, or today. The only place the clock is read.
 pub(crate) fn as_of_or_today(as_of: Option<NaiveDate>) -> NaiveDate {
     #[allow(clippy::disallowed_methods)]

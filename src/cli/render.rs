@@ -9,7 +9,6 @@ use chrono::NaiveDate;
 use super::{RulesArg, as_of_or_today, write_atomic};
 use crate::calc::compute;
 use crate::documents::{Attachment, RenderOptions, Renderer, render_email};
-use crate::dossier::fs::load_dir;
 use crate::letters::{DocKind, build};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -70,13 +69,8 @@ type Output = (String, Vec<u8>);
 
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     let rules = args.rules.load()?;
-    let loaded = match load_dir(&args.dossier) {
-        Ok(l) => l,
-        Err(problems) => {
-            eprintln!("{problems}");
-            eprintln!("error: {} problem(s) found", problems.len());
-            return Ok(ExitCode::FAILURE);
-        }
+    let Some(loaded) = super::load_or_report(&args.dossier) else {
+        return Ok(ExitCode::FAILURE);
     };
     let as_of = as_of_or_today(args.as_of);
     let statement = compute(&loaded.dossier, &rules, as_of)?;
