@@ -11,7 +11,7 @@ use chrono::NaiveDate;
 use serde_json::{Value, json};
 
 use crate::calc::Statement;
-use crate::calc::calendar::{deadline, department};
+use crate::calc::calendar::{department, formal_notice_deadline};
 use crate::documents::format::{
     format_date_long as date_long_fr, format_date_short as date_short_fr, format_eur as euros_fr,
     format_percent as percent_fr,
@@ -213,15 +213,8 @@ pub fn build(
 
     let regime = statement.regime;
     let department = dossier.debtor.postal_code().and_then(department);
-    let delay = rules
-        .value("formal-notice-delay", date, || {
-            format!("the deadline of the {doc}")
-        })
-        .map_err(|e| LetterError::Rule(e.to_string()))?
-        .1
-        .value;
-    let delay_days: u64 = delay.trunc().try_into().unwrap_or(8);
-    let due_by = deadline(rules, date, delay_days, department).map_err(LetterError::Rule)?;
+    let (delay_days, due_by) =
+        formal_notice_deadline(rules, date, department).map_err(LetterError::Rule)?;
 
     // Only invoices with something left to pay appear in a demand.
     let lines: Vec<_> = statement
@@ -308,7 +301,7 @@ pub fn build(
     values.insert("letter_reference", reference.clone());
     values.insert("letter_date", date_long_fr(date));
     values.insert("deadline", date_long_fr(due_by));
-    values.insert("deadline_days", delay.normalize().to_string());
+    values.insert("deadline_days", delay_days.to_string());
     values.insert("as_of", date_long_fr(date));
     if let Some(a) = &dossier.agency {
         values.insert("agency_name", a.name.clone());
@@ -436,7 +429,7 @@ pub fn build(
         },
         "has_indemnity": !t.indemnities.is_zero(),
         "deadline": date_long_fr(due_by),
-        "deadline_days": delay.normalize().to_string(),
+        "deadline_days": delay_days.to_string(),
         "payment_means": payment_means,
         "interest_after": interest_after(regime, &values),
         "claim_basis": claim_basis,

@@ -10,7 +10,7 @@ use chrono::{Days, NaiveDate};
 use rust_decimal::Decimal;
 use serde::Serialize;
 
-use crate::calc::calendar::{deadline, department};
+use crate::calc::calendar::{department, formal_notice_deadline};
 use crate::calc::{CalcError, Statement, compute, compute_principal_only};
 use crate::dossier::{Dossier, EventKind};
 use crate::rules::Rules;
@@ -232,18 +232,9 @@ pub fn plan(dossier: &Dossier, rules: &Rules, as_of: NaiveDate) -> Result<Plan, 
                     p.reason = Some("no formal notice recorded: send it first".to_string());
                     break;
                 };
-                let days = rules
-                    .value("formal-notice-delay", notice, || {
-                        "the formal notice's deadline".to_string()
-                    })
-                    .map_err(|e| PlanError(e.to_string()))?
-                    .1
-                    .value;
-                let days: u64 = days.trunc().try_into().unwrap_or(8);
-                let end = deadline(
+                let (_, end) = formal_notice_deadline(
                     rules,
                     notice,
-                    days,
                     dossier.debtor.postal_code().and_then(department),
                 )
                 .map_err(PlanError)?;

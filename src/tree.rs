@@ -129,6 +129,15 @@ fn toml_node(value: toml::Spanned<toml::de::DeValue<'_>>, lines: &LineIndex) -> 
     Node { value, line }
 }
 
+impl SyntaxError {
+    /// The error as the one problem of `file`.
+    pub fn into_problems(self, file: &str) -> Problems {
+        Problems::from(
+            Problem::new(file, "", format!("syntax error: {}", self.message)).at_line(self.line),
+        )
+    }
+}
+
 /// Parses JSON text into a tree. JSON gives no line per value; duplicate keys are kept.
 pub fn parse_json(text: &str) -> Result<Node, SyntaxError> {
     let mut de = serde_json::Deserializer::from_str(text);

@@ -147,6 +147,31 @@ pub fn deadline(
     Ok(day)
 }
 
+/// The deadline a formal notice dated `from` gives the debtor: the number of days of the
+/// rule `formal-notice-delay` in force that day, and its last day (CPC 641, 642).
+///
+/// # Errors
+/// The rule has no value that day or its value is not a whole number of days; the rules
+/// hold no holiday calendar.
+pub fn formal_notice_deadline(
+    rules: &Rules,
+    from: NaiveDate,
+    department: Option<&str>,
+) -> Result<(u64, NaiveDate), String> {
+    let (rule, value) = rules
+        .value("formal-notice-delay", from, || {
+            "the deadline of a formal notice".to_string()
+        })
+        .map_err(|e| e.to_string())?;
+    let days: u64 = if value.value.fract().is_zero() {
+        value.value.trunc().try_into().ok()
+    } else {
+        None
+    }
+    .ok_or_else(|| format!("{}/{}: not a whole number of days", rules.origin, rule.file))?;
+    Ok((days, deadline(rules, from, days, department)?))
+}
+
 /// The same day of the month `years` later; 29 February becomes 28 February (spec §3).
 pub fn add_years(date: NaiveDate, years: i32) -> NaiveDate {
     let year = date.year() + years;

@@ -462,6 +462,7 @@ impl<'a> Engine<'a> {
             }
             let rate = self.rate(account.invoice, from)?;
             let days = (to - from).num_days() + 1;
+            // Spec §3: actual days over 365 (leap years too); the rate is in percent.
             let amount = round_cents(base * rate.rate * Decimal::from(days) / Decimal::from(36500));
             account.accrued += amount;
             account.periods.push(Period {

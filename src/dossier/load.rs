@@ -48,11 +48,7 @@ pub fn parse(text: &str, format: Format, file: &str) -> Result<Dossier, Problems
         Format::Toml => tree::parse_toml(text),
         Format::Json => tree::parse_json(text),
     }
-    .map_err(|e| {
-        Problems::from(
-            Problem::new(file, "", format!("syntax error: {}", e.message)).at_line(e.line),
-        )
-    })?;
+    .map_err(|e| e.into_problems(file))?;
     let mut cx = Reader {
         file,
         problems: Problems::default(),
@@ -106,11 +102,7 @@ pub const MAX_PAYMENT_DAYS: u32 = 365;
 /// assert!(err.to_string().contains("relance.toml: payment_days: \"400\": at most 365 days"));
 /// ```
 pub fn parse_creditor_file(text: &str, file: &str) -> Result<CreditorFile, Problems> {
-    let root = tree::parse_toml(text).map_err(|e| {
-        Problems::from(
-            Problem::new(file, "", format!("syntax error: {}", e.message)).at_line(e.line),
-        )
-    })?;
+    let root = tree::parse_toml(text).map_err(|e| e.into_problems(file))?;
     let mut cx = Reader {
         file,
         problems: Problems::default(),

@@ -85,10 +85,7 @@ impl Rules {
             let root = match tree::parse_toml(text) {
                 Ok(root) => root,
                 Err(e) => {
-                    problems.push(
-                        Problem::new(&shown, "", format!("syntax error: {}", e.message))
-                            .at_line(e.line),
-                    );
+                    problems.0.extend(e.into_problems(&shown).0);
                     continue;
                 }
             };

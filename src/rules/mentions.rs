@@ -4,7 +4,7 @@
 
 use chrono::NaiveDate;
 
-use crate::error::{Problem, Problems};
+use crate::error::Problems;
 use crate::tree::{self, Node, Reader, Value};
 
 /// One mandatory mention.
@@ -80,11 +80,7 @@ const REGIMES: &[&str] = &["b2b", "b2c", "b2g", "c2x"];
 
 /// Loads one `mentions/*.toml` file.
 pub(super) fn load(path: &str, text: &str, shown: &str) -> Result<Vec<Mention>, Problems> {
-    let root = tree::parse_toml(text).map_err(|e| {
-        Problems::from(
-            Problem::new(shown, "", format!("syntax error: {}", e.message)).at_line(e.line),
-        )
-    })?;
+    let root = tree::parse_toml(text).map_err(|e| e.into_problems(shown))?;
     let mut r = Reader {
         file: shown,
         problems: Problems::default(),

@@ -3,7 +3,7 @@
 //! without touching code.
 
 use crate::dossier::EventKind;
-use crate::error::{Problem, Problems};
+use crate::error::Problems;
 use crate::tree::{self, Node, Reader, Value};
 
 #[derive(Debug, Clone, PartialEq)]
@@ -41,11 +41,7 @@ pub enum Anchor {
 }
 
 pub(super) fn load(path: &str, text: &str, shown: &str) -> Result<Scenario, Problems> {
-    let root = tree::parse_toml(text).map_err(|e| {
-        Problems::from(
-            Problem::new(shown, "", format!("syntax error: {}", e.message)).at_line(e.line),
-        )
-    })?;
+    let root = tree::parse_toml(text).map_err(|e| e.into_problems(shown))?;
     let mut r = Reader {
         file: shown,
         problems: Problems::default(),
