@@ -17,6 +17,7 @@ pub mod dossier;
 pub mod error;
 pub mod import;
 pub mod letters;
+pub mod money;
 pub mod plan;
 pub mod rules;
 pub mod tree;

@@ -115,10 +115,10 @@ pub fn plan(dossier: &Dossier, rules: &Rules, as_of: NaiveDate) -> Result<Plan, 
         as_of,
         scenario: scenario.id.clone(),
         status: Status::Waiting,
-        outstanding: crate::calc::money::cents_string(s.totals.outstanding),
+        outstanding: crate::money::cents_string(s.totals.outstanding),
         total_due: partial
             .is_none()
-            .then(|| crate::calc::money::cents_string(s.totals.total_due)),
+            .then(|| crate::money::cents_string(s.totals.total_due)),
         last_step: None,
         next_step: None,
         reason: None,

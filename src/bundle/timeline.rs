@@ -3,7 +3,7 @@
 
 use serde_json::{Value, json};
 
-use crate::calc::money::cents_string;
+use crate::money::cents_string;
 use crate::dossier::Dossier;
 
 /// A table: its name, its columns, its rows.

@@ -2,7 +2,6 @@
 //! as-of date (spec §2–4).
 
 pub mod calendar;
-pub mod money;
 mod prescription;
 mod statement;
 

@@ -8,7 +8,7 @@ use rust_decimal::Decimal;
 use serde::Serialize;
 
 use super::calendar::HalfYear;
-use super::money::{cents_string, rate_string, round_cents};
+use crate::money::{cents_string, rate_string, round_cents};
 use super::prescription::{Prescription, prescription};
 use crate::dossier::{
     CreditorKind, Dossier, Event, EventKind, Imputation, Invoice, Payment, PenaltyRate, Regime,

@@ -47,7 +47,7 @@ const MONTHS: [&str; 12] = [
 /// assert_eq!(format_eur(Decimal::new(-5, 0)), "-5,00\u{A0}€");
 /// ```
 pub fn format_eur(amount: Decimal) -> String {
-    let rounded = crate::calc::money::round_cents(amount);
+    let rounded = crate::money::round_cents(amount);
     format!("{}{UNIT_SPACE}€", format_number(rounded, 2))
 }
 

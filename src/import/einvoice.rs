@@ -14,7 +14,7 @@ use rust_decimal::Decimal;
 
 use super::values::{clean_text, parse_iso_date, parse_xml_amount, safe_key};
 use super::{Context, Draft, InvoiceDraft, Kind, Parties, PaymentDraft, Piece};
-use crate::calc::money::cents_string;
+use crate::money::cents_string;
 use crate::dossier::ids::{is_valid_siren, normalize_iban};
 use crate::dossier::{Creditor, CreditorFile, CreditorKind, address_problem, is_email};
 use crate::error::{Problem, Problems};

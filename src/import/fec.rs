@@ -16,7 +16,7 @@ use rust_decimal::Decimal;
 use super::encoding::{Legacy, decode};
 use super::values::{clean_text, parse_amount, parse_fec_date};
 use super::{Context, Draft, InvoiceDraft, PaymentDraft, by_account};
-use crate::calc::money::cents_string;
+use crate::money::cents_string;
 use crate::dossier::CreditorFile;
 use crate::dossier::ids::is_valid_siren;
 use crate::error::{Problem, Problems};

@@ -23,7 +23,7 @@ use chrono::NaiveDate;
 use rust_decimal::Decimal;
 use serde::Serialize;
 
-use crate::calc::money::cents_string;
+use crate::money::cents_string;
 use crate::dossier::{
     Agency, Creditor, CreditorFile, Debtor, DebtorKind, Dossier, Format, Imputation, Invoice,
     Payment, Terms, parse,

@@ -7,7 +7,7 @@
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
-use crate::calc::money::cents_string;
+use crate::money::cents_string;
 use crate::dossier::{
     Channel, CreditorKind, DebtorKind, Dossier, EventKind, Imputation, PenaltyRate,
 };

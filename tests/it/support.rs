@@ -97,9 +97,9 @@ pub fn periods(s: &Statement, i: usize) -> Vec<(String, String, i64, String, Str
                 p.from.to_string(),
                 p.to.to_string(),
                 p.days,
-                relance::calc::money::cents_string(p.base),
-                relance::calc::money::rate_string(p.rate),
-                relance::calc::money::cents_string(p.amount),
+                relance::money::cents_string(p.base),
+                relance::money::rate_string(p.rate),
+                relance::money::cents_string(p.amount),
             )
         })
         .collect()
