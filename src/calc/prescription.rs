@@ -82,6 +82,7 @@ pub(super) fn prescription(
     }
     let used = RuleUse {
         id: rule.id.clone(),
+        label: rule.label.clone(),
         unit: rule.unit,
         from: value.from,
         to: value.to,

@@ -8,12 +8,12 @@ use rust_decimal::Decimal;
 use serde::Serialize;
 
 use super::calendar::HalfYear;
-use crate::money::{cents_string, rate_string, round_cents};
 use super::prescription::{Prescription, prescription};
 use crate::dossier::{
     CreditorKind, Dossier, Event, EventKind, Imputation, Invoice, Payment, PenaltyRate, Regime,
 };
 use crate::error::{Problem, Problems};
+use crate::money::{cents_string, rate_string, round_cents};
 use crate::rules::{RuleError, Rules, Unit};
 
 /// Why a statement cannot be computed.
@@ -103,12 +103,28 @@ pub struct Totals {
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
 pub struct RuleUse {
     pub id: String,
+    /// The rule's French label, for a reader.
+    pub label: String,
     pub unit: Unit,
     pub from: NaiveDate,
     pub to: Option<NaiveDate>,
     pub value: Decimal,
     pub article: String,
     pub source: String,
+}
+
+/// The rules used, each citing the article of the use made of it (the ECB rate cites
+/// L441-10 beside the L441-10 margin, R2192-31 beside the public-procurement one).
+fn cite(rules: &Rules, used: BTreeSet<RuleUse>) -> Vec<RuleUse> {
+    let ids: BTreeSet<String> = used.iter().map(|u| u.id.clone()).collect();
+    used.into_iter()
+        .map(|mut u| {
+            if let Some(rule) = rules.rule(&u.id) {
+                u.article = rule.article_with(ids.iter().map(String::as_str));
+            }
+            u
+        })
+        .collect()
 }
 
 /// Computes the claim statement of `dossier` as of `as_of`.
@@ -242,6 +258,7 @@ impl<'a> Engine<'a> {
         let (rule, v) = self.rules.value(id, date, purpose)?;
         self.used.insert(RuleUse {
             id: rule.id.clone(),
+            label: rule.label.clone(),
             unit: rule.unit,
             from: v.from,
             to: v.to,
@@ -399,7 +416,7 @@ impl<'a> Engine<'a> {
             invoices: lines,
             totals,
             warnings: self.warnings,
-            rules: self.used.into_iter().collect(),
+            rules: cite(self.rules, self.used),
         })
     }
 
@@ -797,6 +814,7 @@ struct JsonPrescription<'a> {
 #[derive(Serialize)]
 struct JsonRule<'a> {
     id: &'a str,
+    label: &'a str,
     value: String,
     from: String,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -866,6 +884,7 @@ impl<'a> From<&'a Statement> for JsonStatement<'a> {
                 .iter()
                 .map(|r| JsonRule {
                     id: &r.id,
+                    label: &r.label,
                     value: r.value.to_string(),
                     from: r.from.to_string(),
                     to: r.to.map(|d| d.to_string()),

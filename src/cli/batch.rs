@@ -172,9 +172,7 @@ fn workers(args: &Args, shard: Shard, jobs: usize) -> anyhow::Result<Vec<Entry>>
             .args(["--jobs", "1", "--worker", "--shard"])
             .arg(shard.part(k, jobs as u64).to_string())
             .stdout(std::process::Stdio::piped());
-        if let Some(dir) = args.rules.dir() {
-            cmd.arg("--rules").arg(dir);
-        }
+        cmd.args(args.rules.child_args());
         children.push(cmd.spawn().context("cannot start a worker process")?);
     }
     let entries = std::sync::Mutex::new(Vec::new());

@@ -33,7 +33,7 @@ pub struct Args {
     #[arg(long, value_name = "FILE.zip")]
     out: PathBuf,
     /// Time-stamp the bundle: send an RFC 3161 request over META-INF/ASiCManifest.xml to
-    /// this time-stamping authority (http:// only) and store its token.
+    /// this time-stamping authority (http:// or https://) and store its token.
     #[arg(long, value_name = "URL", conflicts_with = "tsa_token")]
     tsa: Option<String>,
     /// Time-stamp the bundle with a token obtained separately for META-INF/ASiCManifest.xml

@@ -3,12 +3,21 @@
 use std::path::PathBuf;
 use std::process::ExitCode;
 
+use chrono::NaiveDate;
+
+use super::{RulesArg, as_of_or_today, rules_hint};
 use crate::dossier::fs::load_dir;
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
     /// The dossier folder (holding dossier.toml or dossier.json), or the file itself.
     dossier: PathBuf,
+    /// Also say whether the rules hold the values a computation on this date needs
+    /// (YYYY-MM-DD); default: today.
+    #[arg(long, value_name = "DATE")]
+    as_of: Option<NaiveDate>,
+    #[command(flatten)]
+    rules: RulesArg,
 }
 
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
@@ -27,6 +36,11 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
                 d.payments.len(),
                 d.events.len()
             );
+            let rules = args.rules.load()?;
+            if let Some(hint) = rules_hint(&rules, as_of_or_today(args.as_of), args.as_of.is_some())
+            {
+                eprintln!("{hint}");
+            }
             Ok(ExitCode::SUCCESS)
         }
         Err(problems) => {

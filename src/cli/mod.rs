@@ -4,12 +4,14 @@ mod batch;
 mod bundle;
 mod check;
 mod compute;
+mod http;
 mod import;
 mod output;
 mod plan;
 mod record;
 mod render;
 mod rules;
+mod rules_update;
 mod table;
 mod tsa;
 mod verify;
@@ -33,6 +35,9 @@ Examples:
   relance compute examples/atelier-martin --as-of 2026-06-30 --format json
   relance rules show ecb-mro --on 2026-01-01
   relance rules check legal-rules
+  relance rules status --as-of 2026-12-01
+  relance rules fetch ecb --into my-rules
+  relance compute examples/atelier-martin --as-of 2026-12-01 --rules-overlay my-rules
   relance bundle examples/atelier-martin --as-of 2026-06-30 --out DOS-2026-0042.zip
   relance verify DOS-2026-0042.zip
   relance import fec 732829320FEC20251231.txt --creditor relance.toml --out dossiers
@@ -93,44 +98,153 @@ enum Command {
     /// Check an evidence bundle: every hash, every manifest, the time-stamp, the seal.
     #[command(after_help = verify::EXAMPLES)]
     Verify(verify::Args),
+    /// Print a shell completion script (bash, zsh, fish, elvish, powershell).
+    #[command(
+        after_help = "Examples:\n  relance completions bash > ~/.local/share/bash-completion/completions/relance\n  relance completions zsh > ~/.zfunc/_relance"
+    )]
+    Completions { shell: clap_complete::Shell },
+    /// Print the manual page (roff), generated from the command-line definitions.
+    #[command(after_help = "Example:\n  relance man > relance.1 && man ./relance.1")]
+    Man,
 }
 
 /// Options shared by the commands that need the law.
-#[derive(Debug, clap::Args)]
+#[derive(Debug, Default, clap::Args)]
 pub(crate) struct RulesArg {
     /// Load the rules from this folder instead of the ones compiled into the binary
     /// (e.g. a copy of legal-rules/ completed with a new half-year's rates).
     #[arg(long, value_name = "DIR")]
     rules: Option<PathBuf>,
+    /// Merge the values of this folder over the rules (files at the same paths as in
+    /// legal-rules/, written by `relance rules add` or `relance rules fetch`). Repeatable,
+    /// applied in order. Default: the folder named by RELANCE_RULES_OVERLAY, if set.
+    #[arg(long = "rules-overlay", value_name = "DIR")]
+    rules_overlay: Vec<PathBuf>,
 }
 
-impl RulesArg {
-    /// The rules folder given, if any.
-    pub(crate) fn dir(&self) -> Option<&Path> {
-        self.rules.as_deref()
-    }
+/// The environment variable naming an overlay folder when `--rules-overlay` is not given.
+pub(crate) const OVERLAY_ENV: &str = "RELANCE_RULES_OVERLAY";
 
-    pub(crate) fn load(&self) -> anyhow::Result<Rules> {
-        match &self.rules {
-            None => Ok(Rules::embedded()),
-            Some(dir) => load_rules_dir(dir),
+impl RulesArg {
+    pub(crate) fn new(rules: Option<PathBuf>, rules_overlay: Vec<PathBuf>) -> Self {
+        RulesArg {
+            rules,
+            rules_overlay,
         }
     }
 
+    /// The overlay folders: the `--rules-overlay` flags, else `RELANCE_RULES_OVERLAY`.
+    pub(crate) fn overlay_dirs(&self) -> Vec<PathBuf> {
+        if !self.rules_overlay.is_empty() {
+            return self.rules_overlay.clone();
+        }
+        match std::env::var_os(OVERLAY_ENV) {
+            Some(dir) if !dir.is_empty() => vec![PathBuf::from(dir)],
+            _ => Vec::new(),
+        }
+    }
+
+    /// The same choice of rules, as arguments for a child process (`batch` workers).
+    pub(crate) fn child_args(&self) -> Vec<std::ffi::OsString> {
+        let mut args = Vec::new();
+        if let Some(dir) = &self.rules {
+            args.push("--rules".into());
+            args.push(dir.clone().into_os_string());
+        }
+        for dir in self.overlay_dirs() {
+            args.push("--rules-overlay".into());
+            args.push(dir.into_os_string());
+        }
+        args
+    }
+
+    pub(crate) fn load(&self) -> anyhow::Result<Rules> {
+        if self.rules.is_none() && self.overlay_dirs().is_empty() {
+            return Ok(Rules::embedded());
+        }
+        Ok(self.load_with_files()?.0)
+    }
+
     /// The rules and the files they were read from, as `(path relative to the rules
-    /// folder, text)`: what a bundle copies so anyone can recompute its figures.
+    /// folder, text)`, overlays merged in: what a bundle copies so anyone can recompute its
+    /// figures.
     pub(crate) fn load_with_files(&self) -> anyhow::Result<(Rules, Vec<(String, String)>)> {
-        match &self.rules {
-            None => Ok((
-                Rules::embedded(),
+        self.load_extra(&[])
+    }
+
+    /// [`RulesArg::load_with_files`] with `extra` overlays applied last.
+    pub(crate) fn load_extra(
+        &self,
+        extra: &[crate::rules::overlay::Overlay],
+    ) -> anyhow::Result<(Rules, Vec<(String, String)>)> {
+        let (base, origin, mut overlays) = self.parts(None)?;
+        overlays.extend(extra.iter().cloned());
+        let merged = crate::rules::overlay::merge(&base, &origin, &overlays)
+            .map_err(|p| anyhow::anyhow!("{p}"))?;
+        Ok((merged.rules, merged.files))
+    }
+
+    /// The base rule files, their origin and the overlays read, leaving out the overlay
+    /// folder `skip` (the one `rules add --into` is about to rewrite).
+    pub(crate) fn parts(
+        &self,
+        skip: Option<&Path>,
+    ) -> anyhow::Result<(
+        Vec<(String, String)>,
+        String,
+        Vec<crate::rules::overlay::Overlay>,
+    )> {
+        let (base, origin) = match &self.rules {
+            None => (
                 Rules::embedded_files()
                     .iter()
                     .map(|(p, t)| (p.to_string(), t.to_string()))
                     .collect(),
-            )),
-            Some(dir) => load_rules_dir_with_files(dir),
+                "legal-rules".to_string(),
+            ),
+            Some(dir) => (read_rule_files(dir)?, dir.display().to_string()),
+        };
+        let same = |a: &Path, b: &Path| match (a.canonicalize(), b.canonicalize()) {
+            (Ok(a), Ok(b)) => a == b,
+            _ => a == b,
+        };
+        let mut overlays = Vec::new();
+        for dir in self.overlay_dirs() {
+            if skip.is_some_and(|s| same(s, &dir)) {
+                continue;
+            }
+            overlays.push(read_overlay(&dir)?);
         }
+        Ok((base, origin, overlays))
     }
+}
+
+/// An overlay folder's rule files; a folder that does not exist yet is an empty overlay
+/// (`rules add --into` creates it).
+pub(crate) fn read_overlay(dir: &Path) -> anyhow::Result<crate::rules::overlay::Overlay> {
+    let mut files = Vec::new();
+    if dir.exists() {
+        collect_toml(dir, dir, &mut files)?;
+    } else {
+        anyhow::bail!(
+            "{}: no such overlay folder (`relance rules add ... --into {}` creates it)",
+            dir.display(),
+            dir.display()
+        );
+    }
+    Ok(crate::rules::overlay::Overlay {
+        origin: dir.display().to_string(),
+        files,
+    })
+}
+
+fn read_rule_files(dir: &Path) -> anyhow::Result<Vec<(String, String)>> {
+    let mut files = Vec::new();
+    collect_toml(dir, dir, &mut files)?;
+    if files.is_empty() {
+        anyhow::bail!("{}: no rule file (*.toml) in this folder", dir.display());
+    }
+    Ok(files)
 }
 
 /// Reads every `.toml` file under `dir` (the disk edge of [`Rules::load`]).
@@ -142,11 +256,7 @@ pub(crate) fn load_rules_dir(dir: &Path) -> anyhow::Result<Rules> {
 pub(crate) fn load_rules_dir_with_files(
     dir: &Path,
 ) -> anyhow::Result<(Rules, Vec<(String, String)>)> {
-    let mut files = Vec::new();
-    collect_toml(dir, dir, &mut files)?;
-    if files.is_empty() {
-        anyhow::bail!("{}: no rule file (*.toml) in this folder", dir.display());
-    }
+    let files = read_rule_files(dir)?;
     let borrowed: Vec<(&str, &str)> = files
         .iter()
         .map(|(p, t)| (p.as_str(), t.as_str()))
@@ -192,6 +302,34 @@ pub(crate) fn load_or_report(path: &Path) -> Option<crate::dossier::fs::Loaded> 
     }
 }
 
+/// One line pointing to `relance rules status` when the rules lack a value on `as_of`
+/// (`check` and `plan` print it on standard error). `given`: the date was given, not today.
+pub(crate) fn rules_hint(rules: &Rules, as_of: NaiveDate, given: bool) -> Option<String> {
+    let missing = crate::rules::status::uncovered(rules, as_of);
+    if missing.is_empty() {
+        return None;
+    }
+    let list: Vec<String> = missing
+        .iter()
+        .map(|r| match r.covered_until() {
+            Some(d) => format!("{} (until {d})", r.id),
+            None => r.id.clone(),
+        })
+        .collect();
+    let (on, status) = if given {
+        (
+            format!("on {as_of}"),
+            format!("relance rules status --as-of {as_of}"),
+        )
+    } else {
+        ("today".to_string(), "relance rules status".to_string())
+    };
+    Some(format!(
+        "note: the rules have no value {on} for {}: a computation needing them fails; see `{status}`",
+        list.join(", ")
+    ))
+}
+
 /// The as-of date: given, or today. The only place the clock is read.
 pub(crate) fn as_of_or_today(as_of: Option<NaiveDate>) -> NaiveDate {
     #[allow(clippy::disallowed_methods)]
@@ -222,5 +360,18 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Bundle(args) => bundle::run(args),
         Command::Batch(args) => batch::run(args),
         Command::Verify(args) => verify::run(args),
+        Command::Completions { shell } => {
+            use clap::CommandFactory;
+            let mut cmd = Cli::command();
+            clap_complete::generate(shell, &mut cmd, "relance", &mut std::io::stdout());
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Man => {
+            use clap::CommandFactory;
+            let mut out = Vec::new();
+            clap_mangen::Man::new(Cli::command()).render(&mut out)?;
+            std::io::Write::write_all(&mut std::io::stdout(), &out)?;
+            Ok(ExitCode::SUCCESS)
+        }
     }
 }

@@ -107,6 +107,9 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         }
         Format::Table => print!("{}", table(&outcomes, as_of)),
     }
+    if let Some(hint) = super::rules_hint(&rules, as_of, args.as_of.is_some()) {
+        eprintln!("{hint}");
+    }
     if failed > 0 {
         eprintln!("error: {failed} dossier(s) could not be planned");
         return Ok(ExitCode::FAILURE);

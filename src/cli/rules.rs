@@ -1,4 +1,5 @@
-//! `relance rules list|show|check`: what the law files say, and whether they hold together.
+//! `relance rules list|show|check|status|add|fetch`: what the law files say, whether they
+//! hold together and cover a date, and how to add the values published since.
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -34,7 +35,31 @@ pub enum Command {
     Check {
         /// The folder to check, e.g. an updated copy of legal-rules/.
         dir: Option<PathBuf>,
+        /// Check this overlay merged over the rules (repeatable).
+        #[arg(long = "rules-overlay", value_name = "DIR")]
+        overlay: Vec<PathBuf>,
     },
+    /// Every rule, the last day its values cover, when it was last checked, and what a
+    /// computation on the date would miss, with the command that adds it. Exit 1 when one is
+    /// missing.
+    #[command(
+        after_help = "Examples:\n  relance rules status\n  relance rules status --as-of 2026-12-01 --rules-overlay my-rules"
+    )]
+    Status {
+        /// The date (YYYY-MM-DD); default: today.
+        #[arg(long, value_name = "DATE")]
+        as_of: Option<NaiveDate>,
+        #[command(flatten)]
+        rules: RulesArg,
+    },
+    /// Add a dated value to an overlay folder, after checking it against the merged rules
+    /// (gap, overlap, unit, decimal): written atomically, comments kept, or nothing written.
+    #[command(after_help = super::rules_update::ADD_EXAMPLES)]
+    Add(super::rules_update::AddArgs),
+    /// Fetch published values into an overlay folder: `ecb`, the ECB main refinancing
+    /// operations rate from the ECB Data Portal.
+    #[command(subcommand)]
+    Fetch(super::rules_update::Fetch),
 }
 
 pub fn run(cmd: Command) -> anyhow::Result<ExitCode> {
@@ -53,19 +78,21 @@ pub fn run(cmd: Command) -> anyhow::Result<ExitCode> {
                     .and_then(|v| v.to)
                     .map_or_else(|| "…".to_string(), |d| d.to_string());
                 println!(
-                    "{:<24} {:<8} {first} → {last:<10}  {}  [{}]",
+                    "{:<24} {:<8} {first} → {last:<10}  {} ({})  [{}]",
                     rule.id,
                     rule.unit.as_str(),
+                    rule.label,
                     rule.article,
                     rule.file
                 );
             }
             if let Some(h) = &rules.holidays {
                 println!(
-                    "{:<24} {:<8} {} day(s)               C. trav. L3133-1, L3134-13  [{}]",
+                    "{:<24} {:<8} {} day(s)               {} (C. trav. L3133-1, L3134-13)  [{}]",
                     h.id,
                     "holidays",
                     h.entries.len(),
+                    h.label,
                     h.file
                 );
             }
@@ -79,8 +106,13 @@ pub fn run(cmd: Command) -> anyhow::Result<ExitCode> {
                     rules.origin
                 );
             };
-            println!("{} — {}", rule.id, rule.title);
+            println!("{} — {}", rule.id, rule.label);
+            println!("title:   {}", rule.title);
             println!("article: {}", rule.article);
+            for (with, article) in &rule.uses {
+                println!("  with {with}: {article}");
+            }
+            println!("checked: {}", rule.last_checked);
             println!("unit:    {}", rule.unit);
             println!("file:    {}/{}", rules.origin, rule.file);
             if all {
@@ -95,10 +127,25 @@ pub fn run(cmd: Command) -> anyhow::Result<ExitCode> {
             print_value(v);
             Ok(ExitCode::SUCCESS)
         }
-        Command::Check { dir } => {
-            let (rules, shown) = match &dir {
+        Command::Status { as_of, rules } => {
+            let rules = rules.load()?;
+            Ok(status(&rules, as_of_or_today(as_of)))
+        }
+        Command::Add(args) => super::rules_update::add(args),
+        Command::Fetch(f) => super::rules_update::fetch(f),
+        Command::Check { dir, overlay } => {
+            let (rules, mut shown) = match &dir {
                 Some(d) => (load_rules_dir(d)?, d.display().to_string()),
                 None => (Rules::embedded(), "the embedded legal-rules".to_string()),
+            };
+            let rules = if overlay.is_empty() {
+                rules
+            } else {
+                let arg = RulesArg::new(dir.clone(), overlay.clone());
+                for o in &overlay {
+                    shown.push_str(&format!(" + {}", o.display()));
+                }
+                arg.load()?
             };
             let missing = rules.missing_required();
             if !missing.is_empty() {
@@ -119,10 +166,54 @@ pub fn run(cmd: Command) -> anyhow::Result<ExitCode> {
     }
 }
 
+/// `relance rules status`: one line per rule, then the way out of each missing one.
+fn status(rules: &Rules, date: NaiveDate) -> ExitCode {
+    let mut origin = rules.origin.clone();
+    for o in &rules.overlays {
+        origin.push_str(&format!(" + overlay {o}"));
+    }
+    println!("Rules on {date} ({origin}):");
+    let all = crate::rules::status::status(rules, date);
+    for s in &all {
+        let until = s
+            .covered_until
+            .map_or_else(|| "no known end".to_string(), |d| format!("until {d}"));
+        let state = if s.missing.is_some() { "MISSING" } else { "ok" };
+        println!(
+            "  {:<24} {:<17} checked {}  {state:<7}  {}",
+            s.id, until, s.last_checked, s.label
+        );
+    }
+    if let Some(h) = &rules.holidays {
+        println!(
+            "  {:<24} {:<17} checked {}  {:<7}  {}",
+            h.id, "no known end", h.last_checked, "ok", h.label
+        );
+    }
+    let missing: Vec<_> = all.iter().filter(|s| s.missing.is_some()).collect();
+    if missing.is_empty() {
+        println!("Every rule has a value on {date}.");
+        return ExitCode::SUCCESS;
+    }
+    println!(
+        "{} rule(s) have no value on {date}: a computation needing them fails.",
+        missing.len()
+    );
+    for s in missing {
+        println!("  {}: {}", s.id, s.missing.as_deref().unwrap_or_default());
+    }
+    ExitCode::FAILURE
+}
+
 fn print_value(v: &crate::rules::RuleValue) {
     let to =
         v.to.map_or_else(|| "(no known end)".to_string(), |d| d.to_string());
-    println!("  {}  from {} to {to}", v.value, v.from);
+    let provisional = if v.provisional {
+        " (last day known, provisional)"
+    } else {
+        ""
+    };
+    println!("  {}  from {} to {to}{provisional}", v.value, v.from);
     println!("    source: {}", v.source);
     if let Some(note) = &v.note {
         println!("    note:   {note}");

@@ -7,7 +7,7 @@ use std::str::FromStr;
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
 
-use super::{Holiday, HolidayDay, Holidays, Rule, RuleValue, Rules, Unit};
+use super::{Holiday, HolidayDay, Holidays, Rule, RuleValue, Rules, Unit, Update};
 use crate::error::{Problem, Problems};
 use crate::tree::{self, Node, Reader, Table, Value};
 
@@ -146,6 +146,7 @@ impl Rules {
             mentions,
             scenarios,
             origin: origin.to_string(),
+            overlays: Vec::new(),
         })
     }
 
@@ -183,8 +184,10 @@ impl Reader<'_> {
                 "use lower-case letters, digits and dashes only",
             );
         }
+        let label = self.req_text(&mut t, "label", 120);
         let title = self.req_text(&mut t, "title", 300);
         let article = self.req_text(&mut t, "article", 300);
+        let last_checked = self.req_date(&mut t, "last_checked");
         let unit_node = self.required(&mut t, "unit");
         let is_calendar =
             matches!(&unit_node, Some((_, n)) if n.value == Value::Str("holidays".into()));
@@ -193,6 +196,8 @@ impl Reader<'_> {
             self.finish(t);
             return Some(Parsed::Holidays(Holidays {
                 id: id?,
+                label: label?,
+                last_checked: last_checked?,
                 file: path.to_string(),
                 entries: entries?,
             }));
@@ -212,16 +217,69 @@ impl Reader<'_> {
                 ],
             )
         });
+        let uses = self.uses(&mut t);
+        let update = match self.take(&mut t, "update") {
+            None => Some(Update::Add),
+            Some((f, n)) => self.choice(
+                &f,
+                n,
+                &[
+                    ("add", Update::Add),
+                    ("half-year", Update::HalfYear),
+                    ("fetch-ecb", Update::FetchEcb),
+                ],
+            ),
+        };
+        let half_year_start = match self.take(&mut t, "reference_day") {
+            None => Some(false),
+            Some((f, n)) => self.choice(&f, n, &[("day", false), ("half-year-start", true)]),
+        };
         let values = self.values(&mut t);
         self.finish(t);
+        if let (Some(unit), Some(values)) = (unit, &values) {
+            for v in values {
+                if let Err(message) = plausible(unit, v.value) {
+                    self.problem(
+                        "values",
+                        None,
+                        format!("the value from {}, \"{}\", is {message}", v.from, v.value),
+                    );
+                }
+            }
+        }
         Some(Parsed::Rule(Rule {
             id: id?,
+            label: label?,
             title: title?,
             unit: unit?,
             article: article?,
+            uses: uses?,
+            update: update?,
+            half_year_start: half_year_start?,
+            last_checked: last_checked?,
             file: path.to_string(),
             values: values?,
         }))
+    }
+
+    /// `[uses]`: the article cited per rule the value is combined with.
+    fn uses(&mut self, t: &mut Table<'_>) -> Option<BTreeMap<String, String>> {
+        let mut uses = BTreeMap::new();
+        let Some((field, node)) = self.take(t, "uses") else {
+            return Some(uses);
+        };
+        let mut table = self.table(&field, node)?;
+        let mut ok = true;
+        for entry in std::mem::take(&mut table.entries) {
+            let f = tree::join(&field, &entry.key);
+            match self.string(&f, &entry.node, 300, false) {
+                Some(article) => {
+                    uses.insert(entry.key.clone(), article);
+                }
+                None => ok = false,
+            }
+        }
+        ok.then_some(uses)
     }
 
     fn source(&mut self, t: &mut Table<'_>) -> Option<String> {
@@ -299,7 +357,7 @@ impl Reader<'_> {
         ok.then(|| values.into_iter().map(|(_, v)| v).collect())
     }
 
-    fn value_entry(&mut self, path: &str, node: &Node) -> Option<RuleValue> {
+    pub(super) fn value_entry(&mut self, path: &str, node: &Node) -> Option<RuleValue> {
         let mut t = self.table(path, node)?;
         let from = self.req_date(&mut t, "from");
         let to = match self.take(&mut t, "to") {
@@ -311,6 +369,14 @@ impl Reader<'_> {
             .and_then(|(f, n)| match &n.value {
                 Value::Str(s) => match Decimal::from_str(s) {
                     Ok(d) if !s.contains('e') && !s.contains('E') => Some(d),
+                    _ if s.contains(',') => {
+                        self.bad(
+                            &f,
+                            n,
+                            "a decimal is written with a point, not a comma: \"2.15\"",
+                        );
+                        None
+                    }
                     _ => {
                         self.bad(&f, n, "not a decimal, e.g. \"2.15\"");
                         None
@@ -328,7 +394,25 @@ impl Reader<'_> {
             });
         let source = self.source(&mut t);
         let note = self.opt_text(&mut t, "note", 2000);
+        let provisional = self.flag(&mut t, "provisional");
+        let corrects = self.flag(&mut t, "corrects");
         self.finish(t);
+        if provisional == Some(true) && matches!(to, Some(None)) {
+            self.problem(
+                &format!("{path}.provisional"),
+                None,
+                "only a value with a `to` date can say that date is provisional",
+            );
+            return None;
+        }
+        if corrects == Some(true) && note.is_none() {
+            self.problem(
+                &format!("{path}.note"),
+                None,
+                "missing: a correction of a built-in value must say why in a note",
+            );
+            return None;
+        }
         if let (Some(from), Some(Some(to))) = (from, to)
             && to < from
         {
@@ -341,7 +425,31 @@ impl Reader<'_> {
             value: value?,
             source: source?,
             note,
+            provisional: provisional?,
+            corrects: corrects?,
         })
+    }
+
+    /// An optional boolean, `false` when absent.
+    fn flag(&mut self, t: &mut Table<'_>, key: &str) -> Option<bool> {
+        match self.take(t, key) {
+            None => Some(false),
+            Some((
+                _,
+                Node {
+                    value: Value::Bool(b),
+                    ..
+                },
+            )) => Some(*b),
+            Some((f, n)) => {
+                self.bad(
+                    &f,
+                    n,
+                    format!("expected true or false, found {}", n.value.kind()),
+                );
+                None
+            }
+        }
     }
 
     fn holidays(&mut self, t: &mut Table<'_>) -> Option<Vec<Holiday>> {
@@ -450,6 +558,35 @@ impl Reader<'_> {
             article: article?,
             source: source?,
         })
+    }
+}
+
+/// Whether `value` can be a figure in `unit`: a rate between -100 and 100, a positive
+/// factor, an amount of euros, a whole number of years or days. Catches a value typed in
+/// another unit (40 for a rate of 0.40, 2.15 days).
+pub(super) fn plausible(unit: Unit, value: Decimal) -> Result<(), String> {
+    let whole = value.fract().is_zero();
+    let ok = match unit {
+        Unit::Percent | Unit::Points => value.abs() <= Decimal::ONE_HUNDRED,
+        Unit::Factor => value > Decimal::ZERO && value <= Decimal::ONE_HUNDRED,
+        Unit::Eur => value >= Decimal::ZERO,
+        Unit::Years => whole && value >= Decimal::ZERO && value <= Decimal::ONE_HUNDRED,
+        Unit::Days => whole && value >= Decimal::ZERO && value <= Decimal::from(3660),
+    };
+    if ok {
+        Ok(())
+    } else {
+        Err(format!(
+            "not a figure in {unit}: expected {}",
+            match unit {
+                Unit::Percent => "an annual rate in percent, between -100 and 100 (\"2.15\")",
+                Unit::Points => "percentage points, between -100 and 100 (\"10\")",
+                Unit::Factor => "a multiplier above 0 (\"3\")",
+                Unit::Eur => "an amount of euros, not negative (\"40\")",
+                Unit::Years => "a whole number of years (\"5\")",
+                Unit::Days => "a whole number of days (\"8\")",
+            }
+        ))
     }
 }
 

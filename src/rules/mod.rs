@@ -8,9 +8,13 @@
 //! The repository's `legal-rules/` folder is compiled into the binary ([`Rules::embedded`]);
 //! [`Rules::load`] reads an updated copy given as `(path, text)` pairs.
 
+pub mod add;
+pub mod ecb;
 mod load;
 pub mod mentions;
+pub mod overlay;
 pub mod scenario;
+pub mod status;
 
 use std::collections::BTreeMap;
 use std::fmt;
@@ -57,6 +61,13 @@ pub struct RuleValue {
     pub value: Decimal,
     pub source: String,
     pub note: Option<String>,
+    /// The `to` is only the last day the value was known to be in force (e.g. the ECB rate
+    /// up to its last checked meeting), not an end the law fixes: an overlay value may start
+    /// before it, and the built-in value then ends the day before.
+    pub provisional: bool,
+    /// An overlay value that corrects the built-in values it overlaps (`corrects = true`,
+    /// with a note saying why).
+    pub corrects: bool,
 }
 
 impl RuleValue {
@@ -69,10 +80,24 @@ impl RuleValue {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Rule {
     pub id: String,
+    /// What a reader sees in a statement or a letter ("Taux de refinancement de la BCE").
+    pub label: String,
     pub title: String,
     pub unit: Unit,
     /// The legal basis, as a lawyer cites it ("C. com. art. L441-10 II").
     pub article: String,
+    /// The article cited for each use of the rule, keyed by the id of the rule it is
+    /// combined with (`[uses]`): the ECB rate is cited as C. com. L441-10 II beside the
+    /// L441-10 margin and as CCP R2192-31 beside the public-procurement margin.
+    pub uses: BTreeMap<String, String>,
+    /// How new values are published (`update = "half-year"` or `"fetch-ecb"`).
+    pub update: Update,
+    /// A computation on a date uses the value in force on the first day of its half-year
+    /// (`reference_day = "half-year-start"`: the ECB rate of 1 January or 1 July,
+    /// C. com. L441-10 II, CCP R2192-31); otherwise the value of the day itself.
+    pub half_year_start: bool,
+    /// The day someone last checked the values against their sources (`last_checked`).
+    pub last_checked: NaiveDate,
     /// The file it was read from, relative to the rules folder.
     pub file: String,
     /// Sorted by `from`, contiguous, not overlapping (checked by the loader).
@@ -85,6 +110,34 @@ impl Rule {
         i.checked_sub(1)
             .map(|i| &self.values[i])
             .filter(|v| v.covers(date))
+    }
+
+    /// The article to cite for this rule in a computation that also used the rules
+    /// `used_with`: the `[uses]` entries of those rules, else the rule's own article.
+    pub fn article_with<'a>(&'a self, used_with: impl IntoIterator<Item = &'a str>) -> String {
+        let cited: Vec<&str> = used_with
+            .into_iter()
+            .filter_map(|id| self.uses.get(id).map(String::as_str))
+            .collect();
+        if cited.is_empty() {
+            self.article.clone()
+        } else {
+            cited.join(" ; ")
+        }
+    }
+
+    /// The day whose value a computation on `date` needs (see [`Rule::half_year_start`]).
+    pub fn needed_on(&self, date: NaiveDate) -> NaiveDate {
+        if self.half_year_start {
+            status::half_year(date).0
+        } else {
+            date
+        }
+    }
+
+    /// The last day the values cover; `None` while the last value has no known end.
+    pub fn covered_until(&self) -> Option<NaiveDate> {
+        self.values.last().and_then(|v| v.to)
     }
 }
 
@@ -111,6 +164,8 @@ pub enum HolidayDay {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Holidays {
     pub id: String,
+    pub label: String,
+    pub last_checked: NaiveDate,
     pub file: String,
     pub entries: Vec<Holiday>,
 }
@@ -126,25 +181,24 @@ pub struct Rules {
     pub scenarios: Vec<scenario::Scenario>,
     /// Where the rules came from ("embedded" or the folder given), for messages.
     pub origin: String,
+    /// The overlay folders merged over them, in order (`--rules-overlay`).
+    pub overlays: Vec<String>,
 }
 
 /// A value the law needs and the rules do not hold.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum RuleError {
     #[error(
-        "missing law: no value of \"{id}\" ({title}) in force on {date}, needed for {purpose}. \
-         Complete {origin}/{file} with a [[values]] entry covering {date}: \
-         from = YYYY-MM-DD, value = \"...\" ({unit}), source = \"https://...\" (the text that \
-         fixes it), then run `relance rules check` (or pass --rules DIR with the updated copy)"
+        "missing law: no value of \"{id}\" ({label}) in force on {date}, needed for {purpose}. \
+         {way_out}"
     )]
     Missing {
         id: String,
-        title: String,
+        label: String,
         date: NaiveDate,
         purpose: String,
-        file: String,
-        origin: String,
-        unit: &'static str,
+        /// What to run to add the value, with the dates to cover (see [`status::way_out`]).
+        way_out: String,
     },
     #[error("no rule \"{id}\" in {origin}: it is needed for {purpose}")]
     Unknown {
@@ -152,6 +206,18 @@ pub enum RuleError {
         purpose: String,
         origin: String,
     },
+}
+
+/// How a rule's new values are published, which says how to add them (`update` in the file).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Update {
+    /// A text sets each value when it changes: `relance rules add`.
+    #[default]
+    Add,
+    /// One value per calendar half-year, fixed by an arrêté (the legal interest rate).
+    HalfYear,
+    /// Published by the ECB Data Portal: `relance rules fetch ecb`.
+    FetchEcb,
 }
 
 impl Rules {
@@ -190,12 +256,10 @@ impl Rules {
             Some(v) => Ok((rule, v)),
             None => Err(RuleError::Missing {
                 id: id.to_string(),
-                title: rule.title.clone(),
+                label: rule.label.clone(),
                 date,
                 purpose: purpose(),
-                file: rule.file.clone(),
-                origin: self.origin.clone(),
-                unit: rule.unit.as_str(),
+                way_out: status::way_out(self, rule, date),
             }),
         }
     }

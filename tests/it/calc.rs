@@ -463,3 +463,23 @@ fn as_of_before_an_issue_date_is_refused() {
         "{msg}"
     );
 }
+
+#[test]
+fn a_statement_cites_the_ecb_rate_under_the_article_of_its_regime() {
+    let body = invoice("A", "2026-01-15", "2026-02-14", "1200.00");
+    let article = |s: &relance::calc::Statement| {
+        let r = s.rules.iter().find(|r| r.id == "ecb-mro").unwrap();
+        (r.label.clone(), r.article.clone())
+    };
+    let b2b = statement(&dossier("b2b", &body), "2026-06-30");
+    assert_eq!(
+        article(&b2b),
+        (
+            "Taux de refinancement de la BCE".to_string(),
+            "C. com. art. L441-10 II (taux de référence)".to_string()
+        )
+    );
+    assert!(b2b.rules.iter().all(|r| !r.article.contains("R2192")));
+    let b2g = statement(&dossier("b2g", &body), "2026-06-30");
+    assert_eq!(article(&b2g).1, "CCP art. R2192-31 (taux de référence)");
+}

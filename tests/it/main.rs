@@ -9,6 +9,7 @@ mod generate;
 mod golden;
 mod import;
 mod letters;
+mod overlay;
 mod plan;
 mod props;
 mod render;

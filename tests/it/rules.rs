@@ -8,7 +8,7 @@ fn load(text: &str) -> Result<Rules, String> {
     Rules::load([("test/rule.toml", text)], "rules").map_err(|p| p.to_string())
 }
 
-const HEAD: &str = "id = \"x\"\ntitle = \"X\"\nunit = \"percent\"\narticle = \"Art. 1\"\n";
+const HEAD: &str = "id = \"x\"\nlabel = \"Taux X\"\ntitle = \"X\"\nunit = \"percent\"\narticle = \"Art. 1\"\nlast_checked = 2026-11-24\n";
 
 #[test]
 fn the_embedded_rules_load_and_hold_every_rule_the_engine_needs() {
@@ -158,4 +158,64 @@ fn the_published_half_year_figures_follow_from_the_files() {
             "{id}"
         );
     }
+}
+
+#[test]
+fn every_rule_has_a_french_label_a_check_date_and_an_official_source() {
+    let rules = Rules::embedded();
+    let official = [
+        "https://www.legifrance.gouv.fr/",
+        "https://www.ecb.europa.eu/",
+    ];
+    for rule in rules.rules.values() {
+        assert!(!rule.label.is_empty(), "{}", rule.id);
+        assert_ne!(rule.label, rule.id);
+        assert!(rule.last_checked >= d("2026-01-01"), "{}", rule.id);
+        for v in &rule.values {
+            assert!(
+                official.iter().any(|o| v.source.starts_with(o)),
+                "{} from {}: {} is not an official text",
+                rule.id,
+                v.from,
+                v.source
+            );
+        }
+    }
+    let h = rules.holidays.as_ref().unwrap();
+    assert_eq!(h.label, "Jours fériés");
+    assert!(
+        h.entries
+            .iter()
+            .all(|e| official.iter().any(|o| e.source.starts_with(o)))
+    );
+}
+
+#[test]
+fn a_label_and_a_check_date_are_required() {
+    let body = "[[values]]\nfrom = 2020-01-01\nvalue = \"1\"\nsource = \"https://x\"\n";
+    let head = "id = \"x\"\ntitle = \"X\"\nunit = \"percent\"\narticle = \"Art. 1\"\n";
+    let err = load(&format!("{head}{body}")).unwrap_err();
+    assert!(
+        err.contains("rules/test/rule.toml: label: missing (required)"),
+        "{err}"
+    );
+    assert!(
+        err.contains("rules/test/rule.toml: last_checked: missing (required)"),
+        "{err}"
+    );
+}
+
+#[test]
+fn the_ecb_rate_cites_the_article_of_its_use() {
+    let rules = Rules::embedded();
+    let ecb = rules.rule("ecb-mro").unwrap();
+    assert_eq!(
+        ecb.article_with(["ecb-mro", "l441-10-margin", "l441-10-indemnity"]),
+        "C. com. art. L441-10 II (taux de référence)"
+    );
+    assert_eq!(
+        ecb.article_with(["ccp-moratory-margin"]),
+        "CCP art. R2192-31 (taux de référence)"
+    );
+    assert!(!ecb.article_with(["legal-rate-other"]).contains("R2192"));
 }
