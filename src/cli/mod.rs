@@ -122,6 +122,13 @@ pub(crate) struct RulesArg {
     rules_overlay: Vec<PathBuf>,
 }
 
+/// The base rule files, the folder they came from, and the overlays to merge over them.
+pub(crate) type Parts = (
+    Vec<(String, String)>,
+    String,
+    Vec<crate::rules::overlay::Overlay>,
+);
+
 /// The environment variable naming an overlay folder when `--rules-overlay` is not given.
 pub(crate) const OVERLAY_ENV: &str = "RELANCE_RULES_OVERLAY";
 
@@ -186,14 +193,7 @@ impl RulesArg {
 
     /// The base rule files, their origin and the overlays read, leaving out the overlay
     /// folder `skip` (the one `rules add --into` is about to rewrite).
-    pub(crate) fn parts(
-        &self,
-        skip: Option<&Path>,
-    ) -> anyhow::Result<(
-        Vec<(String, String)>,
-        String,
-        Vec<crate::rules::overlay::Overlay>,
-    )> {
+    pub(crate) fn parts(&self, skip: Option<&Path>) -> anyhow::Result<Parts> {
         let (base, origin) = match &self.rules {
             None => (
                 Rules::embedded_files()

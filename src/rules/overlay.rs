@@ -195,6 +195,15 @@ impl Reader<'_> {
         let id = self.req_text(&mut t, "id", 64);
         let base = match by_path.get(path) {
             Some(rule) => Some(*rule),
+            None if rules.holidays.as_ref().is_some_and(|h| h.file == path) => {
+                self.problem(
+                    "",
+                    None,
+                    "the holiday calendar is not overlaid: change it in a full copy of the \
+                     rules given with --rules DIR",
+                );
+                None
+            }
             None => {
                 let elsewhere = id.as_deref().and_then(|id| rules.rule(id));
                 let message = match elsewhere {
@@ -327,6 +336,9 @@ fn initial_state(rule: &Rule, text: &str, base_origin: &str) -> Result<State, Pr
 }
 
 fn date_of(item: &Item) -> Option<NaiveDate> {
+    if let Some(s) = item.as_str() {
+        return tree::parse_iso_date(s);
+    }
     let dt = item.as_datetime()?;
     let d = dt.date?;
     if dt.time.is_some() {
@@ -352,7 +364,18 @@ fn apply(state: &mut State, file: OverlayFile, shown: &str, problems: &mut Probl
         state.last_checked = state.last_checked.max(d);
     }
     let mut added = Vec::new();
-    for (field, value, table) in file.values {
+    for (field, value, mut table) in file.values {
+        // Say in the merged file (a bundle's data/rules/) which values an overlay added.
+        let prefix = table
+            .decor()
+            .prefix()
+            .and_then(|p| p.as_str())
+            .unwrap_or_default()
+            .trim_start_matches('\n')
+            .to_string();
+        table.decor_mut().set_prefix(format!(
+            "\n{prefix}# Added by a rules overlay (relance rules add or fetch).\n"
+        ));
         let mut kept = Vec::new();
         for mut e in std::mem::take(&mut state.entries) {
             if !overlaps(&e.value, &value) {

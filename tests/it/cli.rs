@@ -40,6 +40,7 @@ fn cli_cases() {
             .args(&args)
             .current_dir(root)
             .env("COLUMNS", "100")
+            .env_remove("RELANCE_RULES_OVERLAY")
             .output()
             .unwrap();
         let got = [

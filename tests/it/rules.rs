@@ -219,3 +219,61 @@ fn the_ecb_rate_cites_the_article_of_its_use() {
     );
     assert!(!ecb.article_with(["legal-rate-other"]).contains("R2192"));
 }
+
+/// The spec's sections, by number, from `../shared/spec/dossier.md` beside the repository.
+fn spec_sections(spec: &str) -> Vec<(String, String)> {
+    let mut out: Vec<(String, String)> = Vec::new();
+    for line in spec.split_inclusive('\n') {
+        if let Some(rest) = line.strip_prefix("## ")
+            && let Some((n, _)) = rest.split_once('.')
+            && n.chars().all(|c| c.is_ascii_digit())
+        {
+            out.push((n.to_string(), String::new()));
+        }
+        if let Some((_, text)) = out.last_mut() {
+            text.push_str(line);
+        }
+    }
+    for (_, text) in &mut out {
+        *text = format!("{}\n", text.trim_end());
+    }
+    out
+}
+
+#[test]
+fn docs_are_in_step_with_the_spec() {
+    // The reference pages under docs/ copy the spec's sections between markers; a cloned
+    // repository without the spec beside it has nothing to compare.
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let Ok(spec) = std::fs::read_to_string(root.join("../shared/spec/dossier.md")) else {
+        return;
+    };
+    let bless = std::env::var_os("RELANCE_BLESS").is_some();
+    let sections = spec_sections(&spec);
+    let mut seen = 0;
+    for page in ["docs/dossier-format.md", "docs/compute-json.md"] {
+        let path = root.join(page);
+        let mut text = std::fs::read_to_string(&path).unwrap();
+        for (n, section) in &sections {
+            let open = format!("<!-- spec §{n}: ");
+            let close = format!("<!-- end of spec §{n} -->\n");
+            let Some(start) = text.find(&open) else {
+                continue;
+            };
+            let body = start + text[start..].find('\n').unwrap() + 1;
+            let end = body + text[body..].find(&close).expect("closing marker");
+            seen += 1;
+            if &text[body..end] != section {
+                assert!(
+                    bless,
+                    "{page}: spec §{n} changed: `RELANCE_BLESS=1 cargo test --test it docs_` copies it"
+                );
+                text.replace_range(body..end, section);
+            }
+        }
+        if bless {
+            std::fs::write(&path, text).unwrap();
+        }
+    }
+    assert_eq!(seen, sections.len(), "every spec section is in docs/");
+}
