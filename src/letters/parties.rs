@@ -1,0 +1,87 @@
+//! The parties as a court reads them (CPC 54, 57): who asks, against whom.
+
+use super::wording::{seat, siren_fr};
+use crate::dossier::{CreditorKind, DebtorKind, Dossier};
+
+/// CPC 54 and 57: who asks. A legal person: form, name, registered office, representative.
+pub(super) fn creditor_identification(d: &Dossier) -> String {
+    let c = &d.creditor;
+    match c.kind {
+        CreditorKind::Company => {
+            let mut s = c.name.clone();
+            if let Some(f) = &c.legal_form {
+                s.push_str(&format!(", {f}"));
+            }
+            if let Some(siren) = &c.siren {
+                s.push_str(&format!(
+                    ", immatriculée sous le numéro SIREN {}",
+                    siren_fr(siren)
+                ));
+            }
+            s.push_str(&format!(
+                ", dont le siège social est situé {}",
+                c.address.join(", ")
+            ));
+            // CPC 54 2° b: the body that represents it, a natural person and their capacity.
+            match (
+                &c.extra.representative,
+                &c.extra.representative_capacity,
+                &c.signatory,
+            ) {
+                (Some(n), Some(q), _) => s.push_str(&format!(", représentée par {n}, {q}")),
+                (Some(n), None, _) => s.push_str(&format!(", représentée par {n}")),
+                (None, _, Some(sig)) if d.agency.is_none() => {
+                    s.push_str(&format!(", représentée par {sig}"))
+                }
+                _ => s.push_str(", prise en la personne de son représentant légal"),
+            }
+            s
+        }
+        CreditorKind::Individual => {
+            // CPC 54 2° a: names, profession, domicile, nationality, date and place of birth.
+            let e = &c.extra;
+            let born = match e.civility {
+                Some(crate::dossier::Civility::Madame) => "née",
+                _ => "né",
+            };
+            let mut s = c.name.clone();
+            if let Some(p) = &e.profession {
+                s.push_str(&format!(", {p}"));
+            }
+            match (e.birth_date, &e.birth_place) {
+                (Some(date), Some(place)) => s.push_str(&format!(
+                    ", {born} le {} à {place}",
+                    crate::documents::format::format_date_long(date)
+                )),
+                (Some(date), None) => s.push_str(&format!(
+                    ", {born} le {}",
+                    crate::documents::format::format_date_long(date)
+                )),
+                (None, Some(place)) => s.push_str(&format!(", {born} à {place}")),
+                (None, None) => {}
+            }
+            if let Some(n) = &e.nationality {
+                s.push_str(&format!(", de nationalité {n}"));
+            }
+            s.push_str(&format!(", demeurant {}", seat(&c.name, &c.address)));
+            s
+        }
+    }
+}
+
+/// CPC 54 2° b and 57: against whom.
+pub(super) fn debtor_identification(d: &Dossier, address: &[String]) -> String {
+    let b = &d.debtor;
+    let place = seat(&b.name, address);
+    match b.kind {
+        DebtorKind::Consumer => format!("{}, demeurant {place}", b.name),
+        DebtorKind::Company | DebtorKind::PublicBody => {
+            let mut s = b.name.clone();
+            if let Some(siren) = &b.siren {
+                s.push_str(&format!(", SIREN {}", siren_fr(siren)));
+            }
+            s.push_str(&format!(", dont le siège est situé {place}"));
+            s
+        }
+    }
+}
