@@ -598,6 +598,9 @@ fn pieces(d: &Dossier) -> Vec<(String, String, String)> {
             crate::dossier::EventKind::Acknowledgment => "Reconnaissance de dette",
             crate::dossier::EventKind::Dispute => "Contestation du débiteur",
             crate::dossier::EventKind::IpServed => "Signification de l'ordonnance",
+            crate::dossier::EventKind::InstalmentNotice => "Relance d'échéance impayée",
+            crate::dossier::EventKind::PlanEnded => "Déchéance du terme de l'échéancier",
+            crate::dossier::EventKind::PlanAgreed => "Échéancier accepté",
         };
         out.push((
             e.date,

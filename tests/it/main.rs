@@ -9,6 +9,7 @@ mod generate;
 mod golden;
 mod import;
 mod letters;
+mod payment_plan;
 mod plan;
 mod props;
 mod render;

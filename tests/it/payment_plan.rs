@@ -1,0 +1,453 @@
+//! Payment plans (spec §6), rule by rule, against figures computed by hand.
+//!
+//! The common case: one invoice of 1 000 € due 31 January 2026, a b2b plan agreed on
+//! 2 March 2026. Penalties 1 February – 2 March: 30 days at 12.15 % on 1 000 € = 9.99 €;
+//! with the 40 € indemnity the plan covers 1 049.99 € in total, 1 000 € in principal.
+
+use relance::calc::payment_plan::{EndCause, PlanStatus};
+use relance::calc::schedule::split;
+use relance::calc::{CalcError, compute};
+use relance::dossier::{Format, parse};
+use relance::rules::Rules;
+
+use crate::support::*;
+
+const INVOICE: &str =
+    "[[invoices]]\nnumber = \"A\"\nissued = 2026-01-01\ndue = 2026-01-31\namount = \"1000.00\"\n";
+
+fn plan(head: &str, instalments: &[(&str, &str)]) -> String {
+    let mut s = format!("[payment_plan]\nagreed = 2026-03-02\n{head}\n");
+    for (due, amount) in instalments {
+        s.push_str(&format!(
+            "[[payment_plan.instalments]]\ndue = {due}\namount = \"{amount}\"\n"
+        ));
+    }
+    s
+}
+
+const TOTAL: &[(&str, &str)] = &[
+    ("2026-04-01", "350.00"),
+    ("2026-05-01", "350.00"),
+    ("2026-06-01", "349.99"),
+];
+
+fn b2b(head: &str, extra: &str) -> relance::dossier::Dossier {
+    dossier("b2b", &format!("{INVOICE}{extra}{}", plan(head, TOTAL)))
+}
+
+fn status(s: &relance::calc::Statement) -> PlanStatus {
+    s.plan.as_ref().expect("a plan").status.clone()
+}
+
+#[test]
+fn a_kept_plan_freezes_what_it_covers_and_owes_the_unpaid_instalments() {
+    let dz = b2b("covers = \"total\"", &payment("2026-04-01", "350.00", None));
+    let s = statement(&dz, "2026-04-15");
+    assert_eq!(status(&s), PlanStatus::Kept);
+    let l = &s.invoices[0];
+    // Nothing accrued after 2 March; the 350 € went to the 9.99 € of penalties, then principal.
+    assert_eq!(
+        periods(&s, 0),
+        vec![p(
+            "2026-02-01",
+            "2026-03-02",
+            30,
+            "1000.00",
+            "12.15",
+            "9.99"
+        )]
+    );
+    assert_eq!(
+        (l.penalties, l.penalties_paid, l.outstanding),
+        (dec("9.99"), dec("9.99"), dec("659.99"))
+    );
+    assert_eq!(s.totals.total_due, dec("699.99"));
+    let plan = s.plan.as_ref().unwrap();
+    assert_eq!(
+        (plan.covered, plan.paid(), plan.unpaid()),
+        (dec("1049.99"), dec("350"), dec("699.99"))
+    );
+}
+
+#[test]
+fn instalments_that_do_not_add_up_are_refused_with_the_difference() {
+    let dz = dossier(
+        "b2b",
+        &format!(
+            "{INVOICE}{}",
+            plan("covers = \"total\"", &[("2026-04-01", "1000.00")])
+        ),
+    );
+    let err = compute(&dz, &Rules::embedded(), d("2026-04-15")).unwrap_err();
+    let text = err.to_string();
+    assert!(matches!(err, CalcError::Input(_)), "{text}");
+    assert!(
+        text.contains("payment_plan.instalments: \"1000.00\": the instalments add up to 1000.00 EUR but the plan covers 1049.99 EUR on 2026-03-02 (everything due of A): 49.99 EUR missing"),
+        "{text}"
+    );
+}
+
+#[test]
+fn payments_go_to_the_instalments_in_due_order() {
+    let dz = b2b(
+        "covers = \"total\"",
+        &(payment("2026-04-01", "200.00", None) + &payment("2026-04-20", "500.00", Some("A"))),
+    );
+    let s = statement(&dz, "2026-04-25");
+    let paid: Vec<_> = s
+        .plan
+        .as_ref()
+        .unwrap()
+        .instalments
+        .iter()
+        .map(|i| i.paid)
+        .collect();
+    assert_eq!(paid, vec![dec("350"), dec("350"), dec("0")]);
+    assert_eq!(s.totals.total_due, dec("349.99"));
+}
+
+#[test]
+fn b2b_automatic_acceleration_ends_the_plan_grace_days_after_a_missed_instalment() {
+    let dz = b2b("covers = \"total\"\nacceleration = \"automatic\"", "");
+    // Instalment of 1 April unpaid: the plan ends on 16 April (1 April + 15 days' grace).
+    let kept = statement(&dz, "2026-04-15");
+    assert_eq!(status(&kept), PlanStatus::Kept);
+    assert_eq!(kept.totals.total_due, dec("1049.99"));
+    let s = statement(&dz, "2026-04-20");
+    assert_eq!(
+        status(&s),
+        PlanStatus::Ended {
+            on: d("2026-04-16"),
+            by: EndCause::Automatic {
+                instalment: d("2026-04-01")
+            }
+        }
+    );
+    // As without the plan: 1 February – 20 April, 79 days at 12.15 % on 1 000 € = 26.30 €.
+    assert_eq!(
+        periods(&s, 0),
+        vec![p(
+            "2026-02-01",
+            "2026-04-20",
+            79,
+            "1000.00",
+            "12.15",
+            "26.30"
+        )]
+    );
+    assert_eq!(s.totals.total_due, dec("1066.30"));
+    // The agreement still counts as an acknowledgment (C. civ. 2240).
+    assert_eq!(s.invoices[0].prescription.expires_on, d("2031-03-02"));
+}
+
+#[test]
+fn without_automatic_acceleration_the_plan_ends_the_day_after_the_notice_deadline() {
+    // Missing instalment of 1 April: no notice, no end.
+    let dz = b2b("covers = \"total\"", "");
+    assert_eq!(status(&statement(&dz, "2026-04-30")), PlanStatus::Kept);
+    // Notice received Friday 17 April: 15 days = Saturday 2 May -> Monday 4 May (CPC 642);
+    // the plan ends on Tuesday 5 May.
+    let dz = b2b(
+        "covers = \"total\"",
+        &event("2026-04-17", "instalment-notice", ""),
+    );
+    assert_eq!(status(&statement(&dz, "2026-05-04")), PlanStatus::Kept);
+    assert_eq!(
+        status(&statement(&dz, "2026-05-05")),
+        PlanStatus::Ended {
+            on: d("2026-05-05"),
+            by: EndCause::Notice {
+                notice: d("2026-04-17"),
+                deadline: d("2026-05-04")
+            }
+        }
+    );
+    // Paid on the deadline: the plan holds.
+    let dz = b2b(
+        "covers = \"total\"",
+        &(event("2026-04-17", "instalment-notice", "") + &payment("2026-05-04", "350.00", None)),
+    );
+    assert_eq!(status(&statement(&dz, "2026-05-05")), PlanStatus::Kept);
+}
+
+#[test]
+fn a_notice_before_the_grace_days_have_run_is_ignored() {
+    let dz = b2b(
+        "covers = \"total\"",
+        &event("2026-04-10", "instalment-notice", ""),
+    );
+    let s = statement(&dz, "2026-05-20");
+    assert_eq!(status(&s), PlanStatus::Kept);
+    assert!(
+        s.warnings
+            .iter()
+            .any(|w| w.contains("instalment notice of 2026-04-10 is ignored")),
+        "{:?}",
+        s.warnings
+    );
+}
+
+#[test]
+fn a_recorded_plan_ended_event_ends_the_plan() {
+    let dz = b2b("covers = \"total\"", &event("2026-04-10", "plan-ended", ""));
+    assert_eq!(
+        status(&statement(&dz, "2026-04-10")),
+        PlanStatus::Ended {
+            on: d("2026-04-10"),
+            by: EndCause::Recorded
+        }
+    );
+}
+
+#[test]
+fn a_principal_plan_waives_the_accessories_while_kept_and_closes_when_paid() {
+    let body = format!(
+        "{INVOICE}{}{}",
+        payment("2026-04-01", "500.00", None),
+        plan(
+            "covers = \"principal\"",
+            &[("2026-04-01", "500.00"), ("2026-05-01", "500.00")]
+        )
+    );
+    let dz = dossier("b2b", &body);
+    let s = statement(&dz, "2026-04-15");
+    assert_eq!(
+        (s.totals.waived, s.totals.total_due),
+        (dec("49.99"), dec("500"))
+    );
+    let dz = dossier("b2b", &(body + &payment("2026-05-01", "500.00", None)));
+    let s = statement(&dz, "2026-05-10");
+    assert_eq!(
+        status(&s),
+        PlanStatus::Completed {
+            on: d("2026-05-01")
+        }
+    );
+    assert_eq!(
+        (s.totals.waived, s.totals.total_due),
+        (dec("49.99"), dec("0"))
+    );
+}
+
+#[test]
+fn b2b_after_the_end_a_principal_plan_revives_every_accessory() {
+    let body = format!(
+        "{INVOICE}{}{}",
+        payment("2026-04-01", "500.00", None),
+        plan(
+            "covers = \"principal\"",
+            &[("2026-04-01", "500.00"), ("2026-05-01", "500.00")]
+        )
+    );
+    let dz = dossier("b2b", &(body + &event("2026-05-20", "plan-ended", "")));
+    let s = statement(&dz, "2026-05-31");
+    // As without the plan: 1 Feb – 1 Apr 60 days on 1 000 € = 19.97 €, paid first
+    // (interest first), then 480.03 € of principal; 2 Apr – 31 May 60 days on 519.97 € = 10.39 €.
+    assert_eq!(
+        periods(&s, 0),
+        vec![
+            p("2026-02-01", "2026-04-01", 60, "1000.00", "12.15", "19.97"),
+            p("2026-04-02", "2026-05-31", 60, "519.97", "12.15", "10.39"),
+        ]
+    );
+    assert_eq!(s.totals.waived, dec("0"));
+    assert_eq!(s.totals.total_due, dec("570.36"));
+}
+
+#[test]
+fn b2c_after_the_end_waived_interest_stays_waived_and_legal_interest_runs_from_the_end() {
+    // Formal notice received 10 February: legal interest (2.62 %, 2026-S1) from 11 February;
+    // to 2 March, 20 days on 1 000 € = 1.44 €, waived by the principal plan.
+    let body = format!(
+        "{INVOICE}{}{}{}{}",
+        event("2026-02-10", "formal-notice", ""),
+        payment("2026-03-15", "500.00", None),
+        event("2026-05-04", "instalment-notice", ""),
+        plan(
+            "covers = \"principal\"",
+            &[("2026-03-15", "500.00"), ("2026-04-15", "500.00")]
+        )
+    );
+    let dz = dossier("b2c", &body);
+    let s = statement(&dz, "2026-06-30");
+    // Notice Monday 4 May + 15 days = Tuesday 19 May; the plan ended on 20 May.
+    assert!(matches!(status(&s), PlanStatus::Ended { on, .. } if on == d("2026-05-20")));
+    // Nothing for the plan's time; from 21 May to 30 June, 41 days on 500 € = 1.47 €.
+    assert_eq!(
+        periods(&s, 0),
+        vec![
+            p("2026-02-11", "2026-03-02", 20, "1000.00", "2.62", "1.44"),
+            p("2026-05-21", "2026-06-30", 41, "500.00", "2.62", "1.47"),
+        ]
+    );
+    assert_eq!(
+        (s.totals.waived, s.totals.total_due),
+        (dec("1.44"), dec("501.47"))
+    );
+}
+
+#[test]
+fn the_agreement_restarts_the_prescription_of_the_covered_invoices_only() {
+    let body = format!(
+        "{INVOICE}{}{}",
+        invoice("B", "2026-01-01", "2026-01-31", "200.00"),
+        plan(
+            "invoices = [\"A\"]\ncovers = \"principal\"",
+            &[("2026-04-01", "1000.00")]
+        )
+    );
+    let s = statement(&dossier("b2b", &body), "2026-03-10");
+    let by = |n: &str| {
+        s.invoices
+            .iter()
+            .find(|l| l.number == n)
+            .unwrap()
+            .prescription
+            .expires_on
+    };
+    assert_eq!(by("A"), d("2031-03-02"));
+    assert_eq!(by("B"), d("2031-01-31"));
+    // B keeps accruing: 1 Feb – 10 Mar, 38 days at 12.15 % on 200 € = 2.53 €, + 40 €.
+    assert_eq!(s.totals.total_due, dec("1000") + dec("242.53"));
+}
+
+#[test]
+fn no_plan_against_a_public_buyer() {
+    let text = dossier_text(
+        "b2g",
+        "",
+        &format!("{INVOICE}{}", plan("covers = \"total\"", TOTAL)),
+    );
+    let err = parse(&text, Format::Toml, "dossier.toml")
+        .unwrap_err()
+        .to_string();
+    assert!(
+        err.contains("dossier.toml: payment_plan: no payment plan against a public buyer"),
+        "{err}"
+    );
+    assert!(err.contains("CCP L2192-14"), "{err}");
+}
+
+#[test]
+fn automatic_acceleration_is_refused_outside_b2b() {
+    let text = dossier_text(
+        "b2c",
+        "",
+        &format!(
+            "{INVOICE}{}",
+            plan("covers = \"total\"\nacceleration = \"automatic\"", TOTAL)
+        ),
+    );
+    let err = parse(&text, Format::Toml, "dossier.toml")
+        .unwrap_err()
+        .to_string();
+    assert!(
+        err.contains("payment_plan.acceleration: \"automatic\": only between professionals"),
+        "{err}"
+    );
+}
+
+#[test]
+fn insolvency_freezes_the_plan() {
+    let text = dossier_text(
+        "b2b",
+        "",
+        &format!(
+            "{INVOICE}{}",
+            plan("covers = \"total\"\nacceleration = \"automatic\"", TOTAL)
+        ),
+    )
+    .replace(
+        "address = [\"3 place du Marché\", \"75011 Paris\"]",
+        "address = [\"3 place du Marché\", \"75011 Paris\"]\ninsolvency_opened = 2026-04-10",
+    );
+    let dz = parse(&text, Format::Toml, "dossier.toml").unwrap();
+    let s = statement(&dz, "2026-04-30");
+    assert_eq!(
+        status(&s),
+        PlanStatus::Frozen {
+            since: d("2026-04-10")
+        }
+    );
+    assert_eq!(s.totals.total_due, dec("1049.99"));
+}
+
+#[test]
+fn a_consumer_plan_with_interest_or_fees_of_its_own_is_refused() {
+    let dz = dossier(
+        "b2c",
+        &format!(
+            "{INVOICE}{}",
+            plan(
+                "covers = \"principal\"",
+                &[("2026-04-01", "520.00"), ("2026-05-01", "520.00")]
+            )
+        ),
+    );
+    let err = compute(&dz, &Rules::embedded(), d("2026-04-15"))
+        .unwrap_err()
+        .to_string();
+    assert!(err.contains("40.00 EUR too much"), "{err}");
+    assert!(err.contains("C. conso. L312-4"), "{err}");
+}
+
+#[test]
+fn plan_events_need_a_plan_and_plan_agreed_its_date() {
+    let text = dossier_text(
+        "b2b",
+        "",
+        &format!("{INVOICE}{}", event("2026-04-17", "instalment-notice", "")),
+    );
+    let err = parse(&text, Format::Toml, "dossier.toml")
+        .unwrap_err()
+        .to_string();
+    assert!(
+        err.contains("events[0].kind: \"instalment-notice\": the dossier has no [payment_plan]"),
+        "{err}"
+    );
+    let text = dossier_text(
+        "b2b",
+        "",
+        &format!(
+            "{INVOICE}{}{}",
+            event("2026-03-03", "plan-agreed", ""),
+            plan("covers = \"total\"", TOTAL)
+        ),
+    );
+    let err = parse(&text, Format::Toml, "dossier.toml")
+        .unwrap_err()
+        .to_string();
+    assert!(
+        err.contains("\"plan-agreed\" on 2026-03-03 but payment_plan.agreed is 2026-03-02"),
+        "{err}"
+    );
+}
+
+#[test]
+fn a_proposed_plan_has_no_effect() {
+    let text = format!("{INVOICE}{}", plan("covers = \"total\"", TOTAL))
+        .replace("agreed = 2026-03-02\n", "");
+    let s = statement(&dossier("b2b", &text), "2026-04-20");
+    assert!(s.plan.is_none());
+    assert_eq!(s.totals.total_due, dec("1066.30"));
+}
+
+#[test]
+fn schedules_add_up_to_the_cent_for_awkward_amounts() {
+    assert_eq!(
+        split(dec("100.00"), 3).unwrap(),
+        vec![dec("33.33"), dec("33.33"), dec("33.34")]
+    );
+    assert_eq!(
+        split(dec("0.05"), 2).unwrap(),
+        vec![dec("0.02"), dec("0.03")]
+    );
+    let parts = split(dec("1234567.89"), 12).unwrap();
+    assert_eq!(parts[..11], vec![dec("102880.65"); 11][..]);
+    assert_eq!(parts[11], dec("102880.74"));
+    assert_eq!(
+        parts.iter().sum::<rust_decimal::Decimal>(),
+        dec("1234567.89")
+    );
+    assert!(split(dec("0.01"), 2).is_none());
+}
