@@ -210,16 +210,11 @@ pub fn plan_with_statement(
         match instalments::steps(dossier, rules, state, as_of, &events)? {
             instalments::Outcome::Normal => {}
             instalments::Outcome::Resume(from) => resume = Some(from),
-            instalments::Outcome::Plan {
-                status,
-                last,
-                next,
-                reason,
-            } => {
-                p.status = status;
-                p.last_step = last;
-                p.next_step = next;
-                p.reason = reason;
+            instalments::Outcome::Plan(decision) => {
+                p.status = decision.status;
+                p.last_step = decision.last;
+                p.next_step = decision.next;
+                p.reason = decision.reason;
                 return Ok(p);
             }
         }

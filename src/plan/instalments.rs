@@ -21,12 +21,15 @@ pub(super) enum Outcome {
     /// formal notice.
     Resume(NaiveDate),
     /// The plan decides.
-    Plan {
-        status: Status,
-        last: Option<StepRef>,
-        next: Option<StepRef>,
-        reason: Option<String>,
-    },
+    Plan(Box<Decision>),
+}
+
+/// The dunning plan's fields when the payment plan decides.
+pub(super) struct Decision {
+    pub status: Status,
+    pub last: Option<StepRef>,
+    pub next: Option<StepRef>,
+    pub reason: Option<String>,
 }
 
 const NOTICE_ID: &str = "relance-echeance";
@@ -70,17 +73,17 @@ pub(super) fn steps(
     };
     match &state.status {
         PlanStatus::Completed { .. } => Ok(Outcome::Normal),
-        PlanStatus::Frozen { since } => Ok(Outcome::Plan {
+        PlanStatus::Frozen { since } => Ok(Outcome::Plan(Box::new(Decision {
             status: Status::Stopped,
             last: None,
             next: None,
             reason: Some(format!(
                 "payment plan frozen by the insolvency proceedings opened on {since} (C. com. L622-7, L622-29): declare the claim (L622-24)"
             )),
-        }),
+        }))),
         PlanStatus::Ended { on, .. } => match since(EventKind::PlanEnded, state.agreed) {
             Some(notified) => Ok(Outcome::Resume(notified)),
-            None => Ok(Outcome::Plan {
+            None => Ok(Outcome::Plan(Box::new(Decision {
                 status: if *on <= as_of {
                     Status::Due
                 } else {
@@ -93,7 +96,7 @@ pub(super) fn steps(
                     "the payment plan agreed on {} ended on {on}: notify the déchéance du terme, then the formal notice",
                     state.agreed
                 )),
-            }),
+            }))),
         },
         PlanStatus::Kept => {
             let missed = state
@@ -109,15 +112,15 @@ pub(super) fn steps(
                     ),
                     None => "échéancier en cours".to_string(),
                 };
-                return Ok(Outcome::Plan {
+                return Ok(Outcome::Plan(Box::new(Decision {
                     status: Status::Waiting,
                     last: None,
                     next: None,
                     reason: Some(reason),
-                });
+                })));
             };
             match since(EventKind::InstalmentNotice, missed.notice_from) {
-                None => Ok(Outcome::Plan {
+                None => Ok(Outcome::Plan(Box::new(Decision {
                     status: Status::Due,
                     last: None,
                     next: Some(step(
@@ -131,13 +134,13 @@ pub(super) fn steps(
                         fr(missed.due),
                         format_eur(missed.unpaid())
                     )),
-                }),
+                }))),
                 Some(notice) => {
                     let dept = dossier.debtor.postal_code().and_then(department);
                     let last =
                         deadline(rules, notice, state.notice_days, dept).map_err(PlanError)?;
                     let end = last.succ_opt().unwrap_or(last);
-                    Ok(Outcome::Plan {
+                    Ok(Outcome::Plan(Box::new(Decision {
                         status: Status::Waiting,
                         last: Some(step(NOTICE_ID, NOTICE_TITLE, notice, None)),
                         next: Some(step(END_ID, END_TITLE, end, Some("registered-letter"))),
@@ -147,7 +150,7 @@ pub(super) fn steps(
                             fr(end),
                             fr(last)
                         )),
-                    })
+                    })))
                 }
             }
         }

@@ -72,7 +72,7 @@ pub(super) fn compute(
              missed instalment ends nothing (C. com. L622-7, L622-29); declare the claim (L622-24)"
         ));
     }
-    statement.warnings.extend(cx.warnings.drain(..));
+    statement.warnings.append(&mut cx.warnings);
     let mut used: BTreeSet<RuleUse> = statement.rules.drain(..).collect();
     used.extend(cx.used.iter().cloned());
     statement.rules = used.into_iter().collect();
