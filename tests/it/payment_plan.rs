@@ -67,6 +67,7 @@ fn a_kept_plan_freezes_what_it_covers_and_owes_the_unpaid_instalments() {
         (plan.covered, plan.paid(), plan.unpaid()),
         (dec("1049.99"), dec("350"), dec("699.99"))
     );
+    assert_eq!(plan.invoices, vec!["A".to_string()]);
 }
 
 #[test]
@@ -450,4 +451,200 @@ fn schedules_add_up_to_the_cent_for_awkward_amounts() {
         dec("1234567.89")
     );
     assert!(split(dec("0.01"), 2).is_none());
+}
+
+mod steps {
+    use relance::plan::{Status, plan};
+    use relance::rules::Rules;
+
+    use super::*;
+
+    fn at(dz: &relance::dossier::Dossier, date: &str) -> relance::plan::Plan {
+        plan(dz, &Rules::embedded(), d(date)).unwrap()
+    }
+
+    fn next(p: &relance::plan::Plan) -> (Status, String, String) {
+        let s = p
+            .next_step
+            .as_ref()
+            .map_or((String::new(), String::new()), |s| {
+                (s.id.clone(), s.date.to_string())
+            });
+        (p.status, s.0, s.1)
+    }
+
+    #[test]
+    fn a_kept_plan_suspends_the_scenario_until_an_instalment_is_missed() {
+        let dz = b2b("covers = \"total\"", "");
+        let p = at(&dz, "2026-04-10");
+        assert_eq!(next(&p), (Status::Waiting, String::new(), String::new()));
+        assert_eq!(
+            p.reason.as_deref(),
+            Some("échéancier en cours, prochaine échéance le 01/04/2026 (350,00\u{a0}€)")
+        );
+        // 1 April + 15 days' grace: the instalment notice is due on 16 April.
+        let p = at(&dz, "2026-04-16");
+        assert_eq!(
+            next(&p),
+            (Status::Due, "relance-echeance".into(), "2026-04-16".into())
+        );
+    }
+
+    #[test]
+    fn after_the_notice_the_end_then_the_formal_notice() {
+        let notice = event(
+            "2026-04-17",
+            "instalment-notice",
+            "channel = \"registered-letter\"",
+        );
+        let dz = b2b("covers = \"total\"", &notice);
+        let p = at(&dz, "2026-04-20");
+        assert_eq!(
+            next(&p),
+            (
+                Status::Waiting,
+                "decheance-du-terme".into(),
+                "2026-05-05".into()
+            )
+        );
+        assert_eq!(p.last_step.as_ref().unwrap().id, "relance-echeance");
+        let p = at(&dz, "2026-05-05");
+        assert_eq!(
+            next(&p),
+            (
+                Status::Due,
+                "decheance-du-terme".into(),
+                "2026-05-05".into()
+            )
+        );
+        // The end notified on 6 May: the scenario resumes at the formal notice (+8 days).
+        let dz = b2b(
+            "covers = \"total\"",
+            &(notice + &event("2026-05-06", "plan-ended", "")),
+        );
+        let p = at(&dz, "2026-05-06");
+        assert_eq!(
+            next(&p),
+            (
+                Status::Waiting,
+                "mise-en-demeure".into(),
+                "2026-05-14".into()
+            )
+        );
+        assert_eq!(p.last_step.as_ref().unwrap().id, "decheance-du-terme");
+    }
+
+    #[test]
+    fn the_proposal_step_is_on_with_the_default_echeancier_scenario() {
+        let body = format!("scenario = \"default-echeancier\"\n");
+        let mut text = dossier_text("b2b", &body, INVOICE);
+        for k in ["2026-02-05", "2026-02-15", "2026-03-02"] {
+            text.push_str(&event(k, "reminder", ""));
+        }
+        let dz = parse(&text, Format::Toml, "dossier.toml").unwrap();
+        let p = at(&dz, "2026-03-10");
+        assert_eq!(
+            next(&p),
+            (
+                Status::Due,
+                "proposition-echeancier".into(),
+                "2026-03-10".into()
+            )
+        );
+        // The default scenario goes straight to the formal notice.
+        let dz = parse(
+            &text.replace("scenario = \"default-echeancier\"\n", ""),
+            Format::Toml,
+            "dossier.toml",
+        )
+        .unwrap();
+        assert_eq!(
+            at(&dz, "2026-03-10").next_step.unwrap().id,
+            "mise-en-demeure"
+        );
+    }
+}
+
+mod aging {
+    use relance::report::aging::{Aging, row};
+    use relance::rules::Rules;
+
+    use super::*;
+
+    fn load(name: &str) -> relance::dossier::Dossier {
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("tests/portfolio")
+            .join(name);
+        relance::dossier::fs::load_dir(&path).unwrap().dossier
+    }
+
+    #[test]
+    fn every_bucket_edge() {
+        // Due on the as-of date: not yet due (late from the next day); 30 days: 0–30; 31:
+        // 31–60; 90: 61–90; 91 and 180: 91–180; 181: over 180.
+        let r = row(&load("P-1"), &Rules::embedded(), d("2026-06-30")).unwrap();
+        assert_eq!(
+            r.buckets,
+            [
+                dec("150"),
+                dec("130"),
+                dec("131"),
+                dec("190"),
+                dec("471"),
+                dec("281")
+            ]
+        );
+        assert_eq!(r.principal, dec("1353"));
+    }
+
+    #[test]
+    fn a_kept_plan_ages_its_unpaid_instalments() {
+        let r = row(&load("P-3"), &Rules::embedded(), d("2026-06-30")).unwrap();
+        assert_eq!(r.stage, "à faire: relance-echeance (2026-05-16)");
+        // Instalment of 1 May (60 days) and of 1 June (29 days).
+        assert_eq!(
+            r.buckets,
+            [
+                dec("0"),
+                dec("349.99"),
+                dec("350"),
+                dec("0"),
+                dec("0"),
+                dec("0")
+            ]
+        );
+        assert_eq!(r.total_due, dec("699.99"));
+    }
+
+    #[test]
+    fn totals_are_the_sum_of_the_statements() {
+        let rules = Rules::embedded();
+        let as_of = d("2026-06-30");
+        let dossiers: Vec<_> = ["P-1", "P-2", "P-3"].iter().map(|n| load(n)).collect();
+        let report = Aging::of(
+            as_of,
+            dossiers
+                .iter()
+                .map(|dz| row(dz, &rules, as_of).unwrap())
+                .collect(),
+        );
+        let sum: rust_decimal::Decimal = dossiers
+            .iter()
+            .map(|dz| compute(dz, &rules, as_of).unwrap().totals.total_due)
+            .sum();
+        assert_eq!(report.total_due, sum);
+        let by_bucket: rust_decimal::Decimal = report.buckets.iter().sum();
+        assert_eq!(by_bucket, report.principal);
+    }
+
+    #[test]
+    fn the_account_balance_is_the_statement_less_any_overpayment() {
+        let rules = Rules::embedded();
+        for name in ["P-1", "P-2", "P-3"] {
+            let dz = load(name);
+            let s = compute(&dz, &rules, d("2026-06-30")).unwrap();
+            let a = relance::report::account::of(&dz, &s);
+            assert_eq!(a.balance, s.totals.total_due - s.totals.overpaid, "{name}");
+        }
+    }
 }

@@ -46,6 +46,7 @@ pub(super) fn compute(
     }
     let mut cx = Plan::new(dossier, plan, rules, agreed, as_of)?;
     let status = cx.status()?;
+    let invoices: Vec<String> = cx.lines.iter().map(|l| l.line.number.clone()).collect();
     let ended = match &status {
         PlanStatus::Ended { on, .. } => Some(*on),
         _ => None,
@@ -82,7 +83,7 @@ pub(super) fn compute(
         acceleration: plan.acceleration,
         grace_days: cx.grace_days,
         notice_days: cx.notice_days,
-        invoices: cx.lines.iter().map(|l| l.line.number.clone()).collect(),
+        invoices,
         covered: cx.covered,
         instalments: cx.instalments,
         status,
