@@ -77,6 +77,7 @@ fn big_dossier(n: usize) -> Dossier {
         invoices,
         payments,
         events: Vec::new(),
+        payment_plan: None,
     }
 }
 

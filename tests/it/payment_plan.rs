@@ -536,8 +536,8 @@ mod steps {
 
     #[test]
     fn the_proposal_step_is_on_with_the_default_echeancier_scenario() {
-        let body = format!("scenario = \"default-echeancier\"\n");
-        let mut text = dossier_text("b2b", &body, INVOICE);
+        let body = "scenario = \"default-echeancier\"\n";
+        let mut text = dossier_text("b2b", body, INVOICE);
         for k in ["2026-02-05", "2026-02-15", "2026-03-02"] {
             text.push_str(&event(k, "reminder", ""));
         }
@@ -646,5 +646,85 @@ mod aging {
             let a = relance::report::account::of(&dz, &s);
             assert_eq!(a.balance, s.totals.total_due - s.totals.overpaid, "{name}");
         }
+    }
+}
+
+mod commands {
+    use std::path::Path;
+    use std::process::Command;
+
+    fn relance(args: &[&str]) -> (i32, String, String) {
+        let out = Command::new(env!("CARGO_BIN_EXE_relance"))
+            .args(args)
+            .output()
+            .unwrap();
+        (
+            out.status.code().unwrap_or(-1),
+            String::from_utf8_lossy(&out.stdout).into_owned(),
+            String::from_utf8_lossy(&out.stderr).into_owned(),
+        )
+    }
+
+    #[test]
+    fn echeancier_writes_the_plan_and_record_agrees_it_after_checking_the_sum() {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+        let dir = std::env::temp_dir().join(format!("relance-echeancier-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        let text = std::fs::read_to_string(root.join("tests/portfolio/P-3/dossier.toml")).unwrap();
+        let cut = text.find("[[events]]").unwrap();
+        std::fs::write(dir.join("dossier.toml"), &text[..cut]).unwrap();
+        let d = dir.to_str().unwrap();
+        let (code, out, err) = relance(&[
+            "echeancier",
+            d,
+            "--first",
+            "2026-04-01",
+            "--count",
+            "3",
+            "--as-of",
+            "2026-03-02",
+            "--write",
+        ]);
+        assert_eq!(code, 0, "{err}");
+        assert!(out.contains("049,99") && out.contains("350,01"), "{out}");
+        let written = std::fs::read_to_string(dir.join("dossier.toml")).unwrap();
+        assert!(
+            written.starts_with(&text[..cut]),
+            "the file's layout is kept"
+        );
+        assert!(
+            written.contains("[payment_plan]\ninvoices = [\"A\"]\ncovers = \"total\""),
+            "{written}"
+        );
+        // Signed a day late: penalties ran one more day, the instalments no longer add up.
+        let (code, _, err) =
+            relance(&["record", d, "--kind", "plan-agreed", "--date", "2026-03-03"]);
+        assert_eq!(code, 1);
+        assert!(err.contains("0.33 EUR missing"), "{err}");
+        assert_eq!(
+            std::fs::read_to_string(dir.join("dossier.toml")).unwrap(),
+            written
+        );
+        let (code, _, err) =
+            relance(&["record", d, "--kind", "plan-agreed", "--date", "2026-03-02"]);
+        assert_eq!(code, 0, "{err}");
+        let agreed = std::fs::read_to_string(dir.join("dossier.toml")).unwrap();
+        assert!(agreed.contains("agreed = 2026-03-02"), "{agreed}");
+        assert!(agreed.contains("kind = \"plan-agreed\""), "{agreed}");
+        let (code, _, err) = relance(&[
+            "echeancier",
+            d,
+            "--first",
+            "2026-04-01",
+            "--count",
+            "3",
+            "--as-of",
+            "2026-03-02",
+            "--write",
+        ]);
+        assert_eq!(code, 1);
+        assert!(err.contains("already has a payment plan"), "{err}");
+        let _ = std::fs::remove_dir_all(&dir);
     }
 }
