@@ -728,3 +728,42 @@ mod commands {
         let _ = std::fs::remove_dir_all(&dir);
     }
 }
+
+mod qr {
+    use relance::documents::qr::{dossier_payload, epc_payload};
+
+    use super::*;
+
+    fn example() -> relance::dossier::Dossier {
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/atelier-martin");
+        relance::dossier::fs::load_dir(&path).unwrap().dossier
+    }
+
+    #[test]
+    fn the_payload_of_the_example_formal_notice_byte_for_byte() {
+        let dz = example();
+        let s = statement(&dz, "2026-06-30");
+        assert_eq!(
+            dossier_payload(&dz, &s).unwrap(),
+            "BCD\n002\n1\nSCT\n\nAtelier Martin SARL\nFR7630006000011234567890189\nEUR4180.33\n\n\nDOS-2026-0042 F-2026-001 F-2026-007 F-2026-012"
+        );
+    }
+
+    #[test]
+    fn amounts_with_cents_and_beyond_a_million() {
+        let p = |a: &str| epc_payload("C", "FR7630006000011234567890189", dec(a), "R");
+        assert!(p("0.05").unwrap().contains("\nEUR0.05\n"));
+        assert!(p("1234567.89").unwrap().contains("\nEUR1234567.89\n"));
+        assert!(p("999999999.99").unwrap().contains("\nEUR999999999.99\n"));
+        assert!(p("1000000000.00").is_none());
+        assert!(p("0").is_none());
+    }
+
+    #[test]
+    fn a_creditor_without_iban_gets_no_code() {
+        let mut dz = example();
+        dz.creditor.iban = None;
+        let s = statement(&dz, "2026-06-30");
+        assert!(dossier_payload(&dz, &s).is_none());
+    }
+}
