@@ -63,6 +63,7 @@ fn big_dossier(n: usize) -> Dossier {
             email: None,
             iban: None,
             signatory: None,
+            extra: Default::default(),
         },
         debtor: Debtor {
             kind: DebtorKind::Company,
@@ -71,6 +72,7 @@ fn big_dossier(n: usize) -> Dossier {
             address: None,
             email: None,
             insolvency_opened: None,
+            extra: Default::default(),
         },
         agency: None,
         terms: Terms::default(),
