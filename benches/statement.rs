@@ -79,6 +79,7 @@ fn big_dossier(n: usize) -> Dossier {
         invoices,
         payments,
         events: Vec::new(),
+        payment_plan: None,
     }
 }
 

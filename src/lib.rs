@@ -19,5 +19,6 @@ pub mod import;
 pub mod letters;
 pub mod money;
 pub mod plan;
+pub mod report;
 pub mod rules;
 pub mod tree;

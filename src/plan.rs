@@ -16,6 +16,8 @@ use crate::dossier::{Dossier, EventKind};
 use crate::rules::Rules;
 use crate::rules::scenario::{Anchor, Scenario};
 
+mod instalments;
+
 /// Where a dossier stands.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, serde::Deserialize)]
 #[serde(rename_all = "kebab-case")]
@@ -101,6 +103,22 @@ fn statement(
 /// # Errors
 /// The dossier's scenario does not exist; `as_of` is before an invoice's issue date.
 pub fn plan(dossier: &Dossier, rules: &Rules, as_of: NaiveDate) -> Result<Plan, PlanError> {
+    let (s, partial) = statement(dossier, rules, as_of).map_err(|e| PlanError(e.to_string()))?;
+    plan_with_statement(dossier, rules, as_of, &s, partial)
+}
+
+/// [`plan`] on a statement already computed (`partial`: why it has no penalties or
+/// interest, when a rate is missing).
+///
+/// # Errors
+/// The dossier's scenario does not exist.
+pub fn plan_with_statement(
+    dossier: &Dossier,
+    rules: &Rules,
+    as_of: NaiveDate,
+    s: &Statement,
+    partial: Option<String>,
+) -> Result<Plan, PlanError> {
     let scenario_id = dossier.scenario.as_deref().unwrap_or("default");
     let scenario = rules.scenario(scenario_id).ok_or_else(|| {
         PlanError(format!(
@@ -108,7 +126,6 @@ pub fn plan(dossier: &Dossier, rules: &Rules, as_of: NaiveDate) -> Result<Plan, 
             rules.origin
         ))
     })?;
-    let (s, partial) = statement(dossier, rules, as_of).map_err(|e| PlanError(e.to_string()))?;
     let mut p = Plan {
         reference: dossier.reference.clone(),
         debtor: dossier.debtor.name.clone(),
@@ -191,9 +208,43 @@ pub fn plan(dossier: &Dossier, rules: &Rules, as_of: NaiveDate) -> Result<Plan, 
         return Ok(p);
     }
 
+    // Spec §6: a kept payment plan suspends the scenario; its end resumes it at the
+    // formal notice, counting only what was done since.
+    let mut resume: Option<NaiveDate> = None;
+    if let Some(state) = &s.plan {
+        match instalments::steps(dossier, rules, state, as_of, &events)? {
+            instalments::Outcome::Normal => {}
+            instalments::Outcome::Resume(from) => resume = Some(from),
+            instalments::Outcome::Plan(decision) => {
+                p.status = decision.status;
+                p.last_step = decision.last;
+                p.next_step = decision.next;
+                p.reason = decision.reason;
+                return Ok(p);
+            }
+        }
+    }
+    let events: Vec<_> = match resume {
+        Some(from) => events.into_iter().filter(|e| e.date >= from).collect(),
+        None => events,
+    };
+
     let due = unpaid.iter().map(|l| l.due).min().expect("not empty");
     let done = done_steps(scenario, &events, due);
-    let last_done = done.iter().rposition(Option::is_some);
+    let mut last_done = done.iter().rposition(Option::is_some);
+    let mut resume_at = None;
+    if let Some(from) = resume {
+        let notice = scenario
+            .steps
+            .iter()
+            .position(|s| s.event == EventKind::FormalNotice);
+        if let Some(m) = notice
+            && last_done.is_none_or(|i| i < m)
+        {
+            last_done = None;
+            resume_at = Some((m, from));
+        }
+    }
     if let Some(i) = last_done {
         let step = &scenario.steps[i];
         p.last_step = Some(StepRef {
@@ -206,9 +257,16 @@ pub fn plan(dossier: &Dossier, rules: &Rules, as_of: NaiveDate) -> Result<Plan, 
     }
     // The next step: the first not done after the last one done; a preventive step whose
     // date has passed unperformed is skipped (it cannot be done late).
-    let start = last_done.map_or(0, |i| i + 1);
+    if let Some((_, from)) = resume_at {
+        p.last_step = Some(instalments::ended_step(from));
+    }
+    let mut start = last_done.map_or(0, |i| i + 1);
     let mut previous = last_done.and_then(|i| done[i]);
     let previous_step = last_done.map(|i| &scenario.steps[i]);
+    if let Some((m, from)) = resume_at {
+        start = m;
+        previous = Some(from);
+    }
     for step in &scenario.steps[start..] {
         let date = match step.anchor {
             // Anchored on the due date, but never closer to the step actually done before

@@ -2,7 +2,9 @@
 //! as-of date (spec §2–4).
 
 pub mod calendar;
+pub mod payment_plan;
 mod prescription;
+pub mod schedule;
 mod statement;
 
 pub use prescription::Prescription;

@@ -107,9 +107,12 @@ pub(super) fn prescription(
 fn interrupts(event: &Event, public: bool) -> bool {
     match event.kind {
         EventKind::Acknowledgment | EventKind::IpServed => true,
-        EventKind::Reminder | EventKind::FormalNotice | EventKind::Dispute => {
-            public && event.channel != Some(Channel::Phone)
-        }
+        // The plan's agreement counts through `payment_plan.agreed` (calc::payment_plan).
+        EventKind::PlanAgreed | EventKind::PlanEnded => false,
+        EventKind::Reminder
+        | EventKind::FormalNotice
+        | EventKind::Dispute
+        | EventKind::InstalmentNotice => public && event.channel != Some(Channel::Phone),
     }
 }
 

@@ -8,6 +8,7 @@ use rust_decimal::Decimal;
 use serde::Serialize;
 
 use super::calendar::HalfYear;
+use super::payment_plan::PlanState;
 use super::prescription::{Prescription, prescription};
 use crate::dossier::{
     CreditorKind, Dossier, Event, EventKind, Imputation, Invoice, Payment, PenaltyRate, Regime,
@@ -41,6 +42,8 @@ pub struct Statement {
     pub warnings: Vec<String>,
     /// Every rule value the statement used, sorted by id then date.
     pub rules: Vec<RuleUse>,
+    /// The payment plan agreed on or before the as-of date (spec §6).
+    pub plan: Option<PlanState>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -61,6 +64,10 @@ pub struct InvoiceLine {
     pub interest: Decimal,
     /// The part of `penalties` or `interest` that payments covered.
     pub penalties_paid: Decimal,
+    /// The part of `indemnity` that payments to a payment plan covered (spec §6).
+    pub indemnity_paid: Decimal,
+    /// Penalties or interest and indemnity waived by a payment plan (spec §6).
+    pub waived: Decimal,
     pub periods: Vec<Period>,
     pub prescription: Prescription,
     /// How each payment was imputed on this invoice, in date order (shown in documents).
@@ -84,6 +91,8 @@ impl InvoiceLine {
     /// What remains due on this invoice.
     pub fn total_due(&self) -> Decimal {
         self.outstanding + self.penalties + self.interest - self.penalties_paid + self.indemnity
+            - self.indemnity_paid
+            - self.waived
     }
 }
 
@@ -110,8 +119,38 @@ pub struct Totals {
     pub indemnities: Decimal,
     pub interest: Decimal,
     pub penalties_paid: Decimal,
+    /// Spec §6: the indemnities a payment plan's payments covered, and what it waived.
+    pub indemnities_paid: Decimal,
+    pub waived: Decimal,
     pub overpaid: Decimal,
     pub total_due: Decimal,
+}
+
+impl Totals {
+    /// The totals of `lines`, each the sum of the lines' rounded amounts.
+    pub fn of(lines: &[InvoiceLine], overpaid: Decimal) -> Totals {
+        let mut totals = Totals {
+            overpaid,
+            ..Totals::default()
+        };
+        for l in lines {
+            totals.principal += l.principal;
+            totals.paid += l.paid;
+            totals.outstanding += l.outstanding;
+            totals.penalties += l.penalties;
+            totals.indemnities += l.indemnity;
+            totals.interest += l.interest;
+            totals.penalties_paid += l.penalties_paid;
+            totals.indemnities_paid += l.indemnity_paid;
+            totals.waived += l.waived;
+        }
+        totals.total_due = totals.outstanding + totals.penalties + totals.interest
+            - totals.penalties_paid
+            + totals.indemnities
+            - totals.indemnities_paid
+            - totals.waived;
+        totals
+    }
 }
 
 /// A rule value used by the statement, so a reader can check every figure.
@@ -153,8 +192,40 @@ fn cite(rules: &Rules, used: BTreeSet<RuleUse>) -> Vec<RuleUse> {
 /// (the message names the rule file to complete).
 pub fn compute(dossier: &Dossier, rules: &Rules, as_of: NaiveDate) -> Result<Statement, CalcError> {
     check_as_of(dossier, as_of)?;
-    Engine::new(dossier, rules, as_of, true).run()
+    super::payment_plan::compute(dossier, rules, as_of)
 }
+
+/// The statement as §3 computes it, with a payment plan's adjustment (none: `Frozen::default()`).
+pub(super) fn compute_plain(
+    dossier: &Dossier,
+    rules: &Rules,
+    as_of: NaiveDate,
+    frozen: &Frozen,
+) -> Result<Statement, CalcError> {
+    let mut engine = Engine::new(dossier, rules, as_of, true);
+    engine.frozen = frozen;
+    engine.run()
+}
+
+/// What a kept payment plan changes in the engine (spec §6): nothing more accrues on the
+/// invoices it covers after `agreed`, and payments on or after `agreed` that name no invoice
+/// (the plan's excess) skip them.
+#[derive(Debug, Default)]
+pub(super) struct Frozen {
+    pub since: Option<NaiveDate>,
+    pub invoices: BTreeSet<String>,
+}
+
+impl Frozen {
+    fn covers(&self, number: &str) -> bool {
+        self.since.is_some() && self.invoices.contains(number)
+    }
+}
+
+static NOT_FROZEN: Frozen = Frozen {
+    since: None,
+    invoices: BTreeSet::new(),
+};
 
 fn check_as_of(dossier: &Dossier, as_of: NaiveDate) -> Result<(), CalcError> {
     let mut problems = Problems::default();
@@ -242,6 +313,7 @@ struct Engine<'a> {
     accrual: bool,
     used: BTreeSet<RuleUse>,
     warnings: Vec<String>,
+    frozen: &'a Frozen,
 }
 
 impl<'a> Engine<'a> {
@@ -255,6 +327,7 @@ impl<'a> Engine<'a> {
             accrual,
             used: BTreeSet::new(),
             warnings: Vec::new(),
+            frozen: &NOT_FROZEN,
         }
     }
 
@@ -361,7 +434,16 @@ impl<'a> Engine<'a> {
                 while oldest < accounts.len() && accounts[oldest].settled() {
                     oldest += 1;
                 }
-                let Some(account) = accounts.get_mut(oldest) else {
+                // Spec §6: the plan's excess skips what the plan covers.
+                let mut next = oldest;
+                while next < accounts.len()
+                    && (accounts[next].settled()
+                        || (self.frozen.since.is_some_and(|d| payment.date >= d)
+                            && self.frozen.covers(&accounts[next].invoice.number)))
+                {
+                    next += 1;
+                }
+                let Some(account) = accounts.get_mut(next) else {
                     overpaid += left;
                     break;
                 };
@@ -375,22 +457,7 @@ impl<'a> Engine<'a> {
             lines.push(self.line(account, &events)?);
         }
 
-        let mut totals = Totals {
-            overpaid,
-            ..Totals::default()
-        };
-        for l in &lines {
-            totals.principal += l.principal;
-            totals.paid += l.paid;
-            totals.outstanding += l.outstanding;
-            totals.penalties += l.penalties;
-            totals.indemnities += l.indemnity;
-            totals.interest += l.interest;
-            totals.penalties_paid += l.penalties_paid;
-        }
-        totals.total_due = totals.outstanding + totals.penalties + totals.interest
-            - totals.penalties_paid
-            + totals.indemnities;
+        let totals = Totals::of(&lines, overpaid);
         if overpaid > Decimal::ZERO {
             self.warn(format!(
                 "payments exceed everything due by {} EUR: the excess is reported as overpaid and owed back to the debtor",
@@ -434,6 +501,7 @@ impl<'a> Engine<'a> {
             totals,
             warnings: self.warnings,
             rules: cite(self.rules, self.used),
+            plan: None,
         })
     }
 
@@ -471,6 +539,12 @@ impl<'a> Engine<'a> {
             && inv.issued < opened
         {
             end = end.min(opened.pred_opt()?);
+        }
+        // Spec §6: nothing more accrues on what a kept plan covers.
+        if let Some(agreed) = self.frozen.since
+            && self.frozen.covers(&inv.number)
+        {
+            end = end.min(agreed);
         }
         (start <= end).then_some((start, end))
     }
@@ -721,6 +795,8 @@ impl<'a> Engine<'a> {
             indemnity,
             interest,
             penalties_paid: account.accrued_paid,
+            indemnity_paid: Decimal::ZERO,
+            waived: Decimal::ZERO,
             periods: account.periods,
             prescription,
             imputations: account.imputations,
@@ -784,6 +860,9 @@ struct JsonStatement<'a> {
     totals: JsonTotals,
     warnings: &'a [String],
     rules: Vec<JsonRule<'a>>,
+    /// Spec §6: only when a payment plan was agreed on or before the as-of date.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    payment_plan: Option<serde_json::Value>,
 }
 
 /// Totals in the spec's field order.
@@ -796,6 +875,10 @@ struct JsonTotals {
     indemnities: String,
     interest: String,
     penalties_paid: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    indemnities_paid: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    waived: Option<String>,
     overpaid: String,
     total_due: String,
 }
@@ -813,6 +896,10 @@ struct JsonInvoice<'a> {
     indemnity: String,
     interest: String,
     penalties_paid: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    indemnity_paid: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    waived: Option<String>,
     total_due: String,
     periods: Vec<JsonPeriod<'a>>,
     prescription: JsonPrescription<'a>,
@@ -851,6 +938,8 @@ struct JsonRule<'a> {
 impl<'a> From<&'a Statement> for JsonStatement<'a> {
     fn from(s: &'a Statement) -> Self {
         let t = &s.totals;
+        // The plan's fields appear only with a plan, so every other statement keeps its shape.
+        let with_plan = |d: Decimal| s.plan.is_some().then(|| cents_string(d));
         JsonStatement {
             reference: &s.reference,
             as_of: s.as_of.to_string(),
@@ -871,6 +960,8 @@ impl<'a> From<&'a Statement> for JsonStatement<'a> {
                     indemnity: cents_string(l.indemnity),
                     interest: cents_string(l.interest),
                     penalties_paid: cents_string(l.penalties_paid),
+                    indemnity_paid: with_plan(l.indemnity_paid),
+                    waived: with_plan(l.waived),
                     total_due: cents_string(l.total_due()),
                     periods: l
                         .periods
@@ -900,6 +991,8 @@ impl<'a> From<&'a Statement> for JsonStatement<'a> {
                 indemnities: cents_string(t.indemnities),
                 interest: cents_string(t.interest),
                 penalties_paid: cents_string(t.penalties_paid),
+                indemnities_paid: with_plan(t.indemnities_paid),
+                waived: with_plan(t.waived),
                 overpaid: cents_string(t.overpaid),
                 total_due: cents_string(t.total_due),
             },
@@ -917,6 +1010,7 @@ impl<'a> From<&'a Statement> for JsonStatement<'a> {
                     source: &r.source,
                 })
                 .collect(),
+            payment_plan: s.plan.as_ref().map(PlanState::to_json),
         }
     }
 }

@@ -5,11 +5,13 @@ mod bundle;
 mod check;
 mod compute;
 mod http;
+mod echeancier;
 mod import;
 mod output;
 mod plan;
 mod record;
 mod render;
+mod report;
 mod rules;
 mod rules_update;
 mod table;
@@ -73,6 +75,12 @@ enum Command {
         after_help = "Examples:\n  relance plan examples/atelier-martin --as-of 2026-06-30\n  relance plan dossiers/ --as-of 2026-06-30 --format json"
     )]
     Plan(plan::Args),
+    /// Propose a payment plan (échéancier): equal instalments, the last adjusted to the
+    /// cent; --write adds it to the dossier.
+    #[command(
+        after_help = "Examples:\n  relance echeancier examples/atelier-martin --first 2026-07-10 --count 6 --as-of 2026-06-30\n  relance echeancier DOSSIER --first 2026-07-10 --count 10 --every week --covers principal --write"
+    )]
+    Echeancier(echeancier::Args),
     /// Append an event or a payment to a dossier, keeping its comments and layout.
     #[command(
         after_help = "Examples:\n  relance record DOSSIER --kind formal-notice --date 2026-07-03 --channel registered-letter --piece ar.pdf\n  relance record DOSSIER --payment 250.00 --date 2026-07-10 --invoice F-2026-001 --reference \"VIR 10/07\""
@@ -84,6 +92,9 @@ enum Command {
         after_help = "Examples:\n  relance import fec 732829320FEC20251231.txt --creditor relance.toml --out dossiers\n  relance import csv factures.csv --creditor relance.toml --customers clients.csv --out dossiers\n  relance import facturx F-2026-0101.pdf --out dossiers"
     )]
     Import(import::Args),
+    /// Portfolio reports: what is owed by age.
+    #[command(subcommand)]
+    Report(report::Command),
     /// List, show and check the rule files (rates, amounts, periods, holidays).
     #[command(subcommand)]
     Rules(rules::Command),
@@ -355,8 +366,10 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Plan(args) => plan::run(args),
         Command::Render(args) => render::run(args),
         Command::Record(args) => record::run(args),
+        Command::Echeancier(args) => echeancier::run(args),
         Command::Import(args) => import::run(args),
         Command::Rules(cmd) => rules::run(cmd),
+        Command::Report(cmd) => report::run(cmd),
         Command::Bundle(args) => bundle::run(args),
         Command::Batch(args) => batch::run(args),
         Command::Verify(args) => verify::run(args),

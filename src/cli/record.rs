@@ -17,6 +17,12 @@ enum Kind {
     Acknowledgment,
     Dispute,
     IpServed,
+    /// The notice of a missed instalment of the payment plan.
+    InstalmentNotice,
+    /// The payment plan has ended (déchéance du terme).
+    PlanEnded,
+    /// The debtor signed the payment plan: also sets payment_plan.agreed (and piece).
+    PlanAgreed,
 }
 
 #[derive(Debug, Clone, Copy, clap::ValueEnum)]
@@ -121,12 +127,21 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         ),
         (None, None) => unreachable!("clap requires --kind or --payment"),
     };
-    let new_text = match format {
+    let mut new_text = match format {
         Format::Toml => append_toml(&text, section, &entry)?,
         Format::Json => append_json(&text, section, &entry)?,
     };
+    if matches!(args.kind, Some(Kind::PlanAgreed)) && args.payment.is_none() {
+        new_text =
+            super::echeancier::set_agreed(&new_text, format, args.date, piece_rel.as_deref())
+                .map_err(|e| anyhow::anyhow!("{shown}: {e}"))?;
+    }
     // The new file must be a valid dossier before anything is written.
     let dossier = parse(&new_text, format, &shown).map_err(|p| anyhow::anyhow!("{p}"))?;
+    // An agreed plan must add up to what it covers that day (spec §6). `record` takes no
+    // --rules: the compiled-in law is the one it checks against.
+    crate::calc::payment_plan::check(&dossier, &crate::rules::Rules::embedded())
+        .map_err(|e| anyhow::anyhow!("{shown}: {e}"))?;
     let mut copied = None;
     if let Some((from, to)) = &copy {
         if let Some(parent) = to.parent() {

@@ -168,6 +168,9 @@ pub fn render(dossier: &Dossier, s: &Statement) -> String {
                 );
             }
         }
+        if !l.waived.is_zero() {
+            row(&mut out, 2, "Remis par l'échéancier", &neg(l.waived));
+        }
         row(
             &mut out,
             2,
@@ -206,8 +209,14 @@ pub fn render(dossier: &Dossier, s: &Statement) -> String {
         );
     }
     row(&mut out, 2, "Règlements imputés", &neg(t.paid));
+    if !t.waived.is_zero() {
+        row(&mut out, 2, "Remis par l'échéancier", &neg(t.waived));
+    }
     let _ = writeln!(out, "  {}", "-".repeat(WIDTH - 2));
     row(&mut out, 2, "TOTAL RESTANT DÛ", &euros_fr(t.total_due));
+    if let Some(plan) = &s.plan {
+        plan_block(&mut out, plan);
+    }
     if !t.overpaid.is_zero() {
         row(
             &mut out,
@@ -242,4 +251,36 @@ pub fn render(dossier: &Dossier, s: &Statement) -> String {
         }
     }
     out
+}
+
+/// The payment plan under the statement (spec §6): its status and each instalment.
+fn plan_block(out: &mut String, plan: &crate::calc::payment_plan::PlanState) {
+    use crate::calc::payment_plan::PlanStatus;
+    let status = match &plan.status {
+        PlanStatus::Kept => "en cours".to_string(),
+        PlanStatus::Completed { on } => format!("soldé le {}", date_fr(*on)),
+        PlanStatus::Ended { on, .. } => format!("déchu le {}", date_fr(*on)),
+        PlanStatus::Frozen { since } => {
+            format!(
+                "gelé par la procédure collective ouverte le {}",
+                date_fr(*since)
+            )
+        }
+    };
+    let _ = writeln!(out);
+    let _ = writeln!(
+        out,
+        "ÉCHÉANCIER accepté le {} ({}) : {status}",
+        date_fr(plan.agreed),
+        plan.invoices.join(", ")
+    );
+    for i in &plan.instalments {
+        let label = format!(
+            "Échéance du {} : {} (payé {})",
+            date_fr(i.due),
+            euros_fr(i.amount),
+            euros_fr(i.paid)
+        );
+        row(out, 2, &label, &euros_fr(i.unpaid()));
+    }
 }

@@ -7,6 +7,7 @@
 
 mod email;
 pub mod format;
+pub mod qr;
 mod render;
 mod templates;
 mod text;

@@ -214,7 +214,7 @@ impl Reader<'_> {
         }
     }
 
-    fn req_amount(&mut self, t: &mut Table<'_>, key: &str) -> Option<Decimal> {
+    pub(super) fn req_amount(&mut self, t: &mut Table<'_>, key: &str) -> Option<Decimal> {
         let (field, node) = self.required(t, key)?;
         self.amount(&field, node)
     }
@@ -291,7 +291,7 @@ impl Reader<'_> {
     }
 
     /// A piece path, checked as text here; `fs::check_pieces` checks it on disk.
-    fn piece(&mut self, field: &str, node: &Node) -> Option<String> {
+    pub(super) fn piece(&mut self, field: &str, node: &Node) -> Option<String> {
         let s = self.string(field, node, 500, false)?;
         if let Err(message) = check_piece_path(&s) {
             self.bad(field, node, message);
@@ -381,11 +381,30 @@ impl Reader<'_> {
         }
         let event_nodes = self.array_of_tables(&mut t, "events");
         let mut events = Vec::new();
-        for (field, node) in &event_nodes {
+        let mut event_index = Vec::new();
+        for (i, (field, node)) in event_nodes.iter().enumerate() {
             if let Some(e) = self.event(field, node, &numbers) {
                 events.push(e);
+                event_index.push(i);
             }
         }
+        let regime = match (&creditor, &debtor) {
+            (Some(c), Some(d)) => Some(regime_of(c.kind, d.kind)),
+            _ => None,
+        };
+        let plan_node = self.take(&mut t, "payment_plan");
+        let plan_present = plan_node.is_some();
+        let payment_plan = match plan_node {
+            None => Some(None),
+            Some((f, n)) => self.payment_plan(&f, n, regime, &numbers).map(Some),
+        };
+        self.plan_events(
+            &event_nodes,
+            &events,
+            &event_index,
+            payment_plan.as_ref().and_then(|p| p.as_ref()),
+            plan_present,
+        );
         self.finish(t);
 
         Some(Dossier {
@@ -400,6 +419,7 @@ impl Reader<'_> {
             invoices,
             payments,
             events,
+            payment_plan: payment_plan?,
         })
     }
 
@@ -806,6 +826,9 @@ impl Reader<'_> {
                     ("acknowledgment", EventKind::Acknowledgment),
                     ("dispute", EventKind::Dispute),
                     ("ip-served", EventKind::IpServed),
+                    ("instalment-notice", EventKind::InstalmentNotice),
+                    ("plan-ended", EventKind::PlanEnded),
+                    ("plan-agreed", EventKind::PlanAgreed),
                 ],
             )
         });

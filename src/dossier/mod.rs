@@ -6,6 +6,7 @@
 pub mod fs;
 pub mod ids;
 mod load;
+mod payment_plan;
 
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
@@ -31,6 +32,67 @@ pub struct Dossier {
     pub invoices: Vec<Invoice>,
     pub payments: Vec<Payment>,
     pub events: Vec<Event>,
+    /// The payment plan (échéancier) proposed or agreed with the debtor (spec §6).
+    pub payment_plan: Option<PaymentPlan>,
+}
+
+/// A payment plan (spec §6). Its semantics live in `calc::payment_plan`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PaymentPlan {
+    /// The day the debtor signed or accepted it in writing; `None` while only proposed.
+    pub agreed: Option<NaiveDate>,
+    pub piece: Option<String>,
+    /// The invoices it covers; `None`: every invoice outstanding on `agreed`.
+    pub invoices: Option<Vec<String>>,
+    pub covers: PlanCovers,
+    /// Days after an instalment's due date before the notice may be sent; `None`: the
+    /// rule `plan-grace-days`.
+    pub grace_days: Option<u32>,
+    pub acceleration: Acceleration,
+    /// In due order, each due after the previous one.
+    pub instalments: Vec<Instalment>,
+}
+
+/// What a payment plan covers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PlanCovers {
+    /// Everything due on `agreed`: principal, accrued penalties or interest, indemnities.
+    Total,
+    /// The principal only; the accrued accessories are waived as long as the plan is kept.
+    Principal,
+}
+
+/// How a payment plan ends when an instalment is missed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Acceleration {
+    /// After an instalment notice left unanswered (the default).
+    AfterNotice,
+    /// Without notice (b2b only: the agreement waives it expressly and unequivocally).
+    Automatic,
+}
+
+impl PlanCovers {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            PlanCovers::Total => "total",
+            PlanCovers::Principal => "principal",
+        }
+    }
+}
+
+impl Acceleration {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Acceleration::AfterNotice => "after-notice",
+            Acceleration::Automatic => "automatic",
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Instalment {
+    pub due: NaiveDate,
+    pub amount: Decimal,
 }
 
 /// How a payment made after the due date is split between interest and principal.
@@ -216,6 +278,12 @@ pub enum EventKind {
     Acknowledgment,
     Dispute,
     IpServed,
+    /// The notice of a missed instalment of the payment plan (`relance-echeance`).
+    InstalmentNotice,
+    /// The payment plan has ended (déchéance du terme), as the creditor records it.
+    PlanEnded,
+    /// The debtor agreed the payment plan: its date is `payment_plan.agreed`.
+    PlanAgreed,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -236,6 +304,9 @@ impl EventKind {
             EventKind::Acknowledgment => "acknowledgment",
             EventKind::Dispute => "dispute",
             EventKind::IpServed => "ip-served",
+            EventKind::InstalmentNotice => "instalment-notice",
+            EventKind::PlanEnded => "plan-ended",
+            EventKind::PlanAgreed => "plan-agreed",
         }
     }
 }
@@ -277,14 +348,19 @@ impl Regime {
     }
 }
 
+/// The regime of a creditor and a debtor (spec §2).
+pub fn regime_of(creditor: CreditorKind, debtor: DebtorKind) -> Regime {
+    match (creditor, debtor) {
+        (CreditorKind::Individual, _) => Regime::C2x,
+        (CreditorKind::Company, DebtorKind::Company) => Regime::B2b,
+        (CreditorKind::Company, DebtorKind::Consumer) => Regime::B2c,
+        (CreditorKind::Company, DebtorKind::PublicBody) => Regime::B2g,
+    }
+}
+
 impl Dossier {
     pub fn regime(&self) -> Regime {
-        match (self.creditor.kind, self.debtor.kind) {
-            (CreditorKind::Individual, _) => Regime::C2x,
-            (CreditorKind::Company, DebtorKind::Company) => Regime::B2b,
-            (CreditorKind::Company, DebtorKind::Consumer) => Regime::B2c,
-            (CreditorKind::Company, DebtorKind::PublicBody) => Regime::B2g,
-        }
+        regime_of(self.creditor.kind, self.debtor.kind)
     }
 
     /// Things worth knowing that do not stop a computation (spec §5: a missing debtor address).

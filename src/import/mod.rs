@@ -649,6 +649,7 @@ fn build(
         invoices: dossier_invoices,
         payments: dossier_payments,
         events: Vec::new(),
+        payment_plan: None,
     };
     let toml = write::dossier_toml(&dossier, &notes);
     let file = format!("{key}/dossier.toml");

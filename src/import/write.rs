@@ -181,6 +181,9 @@ pub fn dossier_toml(d: &Dossier, notes: &Notes) -> String {
             EventKind::Acknowledgment => "acknowledgment",
             EventKind::Dispute => "dispute",
             EventKind::IpServed => "ip-served",
+            EventKind::InstalmentNotice => "instalment-notice",
+            EventKind::PlanEnded => "plan-ended",
+            EventKind::PlanAgreed => "plan-agreed",
         };
         w.kv(&path, "kind", &string(kind));
         w.opt(&path, "invoice", e.invoice.as_deref().map(string));

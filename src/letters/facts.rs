@@ -245,6 +245,11 @@ fn event_title(e: &Event) -> String {
         EventKind::IpServed => {
             format!("Acte de signification de l'ordonnance d'injonction de payer du {date}")
         }
+        EventKind::InstalmentNotice => {
+            format!("Relance d'échéance impayée de l'échéancier, reçue le {date}{how}")
+        }
+        EventKind::PlanEnded => format!("Déchéance du terme de l'échéancier, le {date}{how}"),
+        EventKind::PlanAgreed => format!("Échéancier de paiement accepté le {date}"),
     }
 }
 

@@ -166,7 +166,17 @@ fn prescription_text(d: &Dossier, l: &InvoiceLine) -> String {
         .filter(|e| e.kind != EventKind::FormalNotice || public)
         .max_by_key(|e| e.date);
     let paid = restarted && l.imputations.iter().any(|i| starts(i.date));
+    // Spec §6: the plan's agreement is an acknowledgment of the invoices it covers.
+    let plan_agreed = d
+        .payment_plan
+        .as_ref()
+        .and_then(|p| p.agreed)
+        .filter(|a| restarted && starts(*a));
     let why = match event.map(|e| e.kind) {
+        _ if plan_agreed.is_some() => Some(format!(
+            ", délai reparti de l'échéancier accepté le {}, qui vaut reconnaissance de la dette (C. civ. 2240)",
+            date_short_fr(plan_agreed.unwrap_or(started))
+        )),
         Some(EventKind::Acknowledgment) => Some(format!(
             ", délai reparti de la reconnaissance de dette du {} (C. civ. 2240)",
             date_short_fr(event.map(|e| e.date).unwrap_or(started))
@@ -175,15 +185,20 @@ fn prescription_text(d: &Dossier, l: &InvoiceLine) -> String {
             ", délai reparti de la signification de l'ordonnance du {} (C. civ. 2241)",
             date_short_fr(event.map(|e| e.date).unwrap_or(started))
         )),
-        Some(EventKind::Reminder | EventKind::FormalNotice | EventKind::Dispute) => Some(format!(
+        Some(
+            EventKind::Reminder
+            | EventKind::FormalNotice
+            | EventKind::Dispute
+            | EventKind::InstalmentNotice,
+        ) => Some(format!(
             ", délai reparti d'une réclamation écrite du {} (loi n° 68-1250, art. 2)",
             date_short_fr(event.map(|e| e.date).unwrap_or(started))
         )),
-        None if paid => Some(format!(
+        None | Some(EventKind::PlanEnded | EventKind::PlanAgreed) if paid => Some(format!(
             ", délai reparti du paiement partiel du {}, qui vaut reconnaissance de la dette (C. civ. 2240)",
             date_short_fr(started)
         )),
-        None => None,
+        None | Some(EventKind::PlanEnded | EventKind::PlanAgreed) => None,
     };
     match why {
         Some(w) => s.push_str(&w),

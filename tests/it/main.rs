@@ -10,6 +10,7 @@ mod golden;
 mod import;
 mod letters;
 mod overlay;
+mod payment_plan;
 mod plan;
 mod props;
 mod render;

@@ -95,6 +95,7 @@ prop_compose! {
                 date: day(date), kind: kinds[kind], invoice: pick(inv), channel: channels[channel], piece: None,
             }).collect(),
             invoices,
+            payment_plan: None,
         }
     }
 }

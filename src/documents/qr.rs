@@ -1,0 +1,84 @@
+//! The payload of the EPC QR code ("Girocode", EPC069-12 version 002) that lets a debtor pay
+//! a SEPA credit transfer in one scan: beneficiary, IBAN, amount and remittance text (the
+//! dossier's reference and the invoice numbers). The BIC is optional in version 002 within
+//! the EEA and left out; the payload is UTF-8 (character set 1), lines separated by LF.
+
+use rust_decimal::Decimal;
+
+use crate::calc::Statement;
+use crate::dossier::Dossier;
+use crate::money::cents_string;
+
+/// EPC069-12: the beneficiary's name holds at most 70 characters, the unstructured
+/// remittance 140, the amount at most 999 999 999.99 EUR.
+const MAX_NAME: usize = 70;
+const MAX_REMITTANCE: usize = 140;
+
+/// The payload for paying `amount` to `name` on `iban` (compact form), or `None` when the
+/// amount is not payable by a code (zero, negative, or above the scheme's limit).
+///
+/// # Example
+/// ```
+/// use relance::documents::qr::epc_payload;
+/// use rust_decimal::Decimal;
+/// let p = epc_payload("Atelier Martin SARL", "FR7630006000011234567890189", Decimal::new(123456789, 2), "DOS-1 F-1").unwrap();
+/// assert_eq!(p, "BCD\n002\n1\nSCT\n\nAtelier Martin SARL\nFR7630006000011234567890189\nEUR1234567.89\n\n\nDOS-1 F-1");
+/// ```
+pub fn epc_payload(name: &str, iban: &str, amount: Decimal, remittance: &str) -> Option<String> {
+    let max = Decimal::new(99_999_999_999, 2);
+    if amount <= Decimal::ZERO || amount > max {
+        return None;
+    }
+    let name: String = clean(name).chars().take(MAX_NAME).collect();
+    let remittance: String = clean(remittance).chars().take(MAX_REMITTANCE).collect();
+    Some(
+        [
+            "BCD",
+            "002",
+            "1",
+            "SCT",
+            "",
+            &name,
+            iban,
+            &format!("EUR{}", cents_string(amount)),
+            "",
+            "",
+            &remittance,
+        ]
+        .join("\n"),
+    )
+}
+
+/// The payload of a letter for `dossier`: the statement's total due to the creditor's IBAN,
+/// the remittance naming the reference and the invoices still owed (as many whole numbers
+/// as fit); `None` when the creditor has no IBAN or nothing is due.
+pub fn dossier_payload(dossier: &Dossier, statement: &Statement) -> Option<String> {
+    let iban = dossier.creditor.iban.as_deref()?;
+    let mut remittance = statement.reference.clone();
+    for l in statement
+        .invoices
+        .iter()
+        .filter(|l| l.total_due() > Decimal::ZERO)
+    {
+        if remittance.chars().count() + 1 + l.number.chars().count() > MAX_REMITTANCE {
+            break;
+        }
+        remittance.push(' ');
+        remittance.push_str(&l.number);
+    }
+    epc_payload(
+        &dossier.creditor.name,
+        iban,
+        statement.totals.total_due,
+        &remittance,
+    )
+}
+
+/// A line of the payload holds no line break or other control character.
+fn clean(s: &str) -> String {
+    s.chars()
+        .map(|c| if c.is_control() { ' ' } else { c })
+        .collect::<String>()
+        .trim()
+        .to_string()
+}
