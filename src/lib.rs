@@ -9,6 +9,7 @@
 //! says which dunning step is due when; [`batch`] produces what is due for many dossiers.
 
 pub mod batch;
+pub mod bounded;
 pub mod bundle;
 pub mod calc;
 pub mod cli;
@@ -17,7 +18,9 @@ pub mod dossier;
 pub mod error;
 pub mod import;
 pub mod letters;
+pub mod lock;
 pub mod money;
 pub mod plan;
+pub mod record;
 pub mod rules;
 pub mod tree;

@@ -11,6 +11,7 @@ mod import;
 mod letters;
 mod plan;
 mod props;
+mod record;
 mod render;
 mod rules;
 mod support;
