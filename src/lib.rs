@@ -6,7 +6,8 @@
 //! of the dossier, the rules and the as-of date; [`letters`] turns a statement into the data
 //! of each document and [`documents`] renders it with Typst; [`bundle`] seals a dossier, its
 //! pieces and what was computed from them into an evidence bundle, and verifies one; [`plan`]
-//! says which dunning step is due when; [`batch`] produces what is due for many dossiers.
+//! says which dunning step is due when; [`batch`] produces what is due for many dossiers;
+//! [`serve`] is the local web app over all of it.
 
 pub mod batch;
 pub mod bounded;
@@ -23,4 +24,5 @@ pub mod money;
 pub mod plan;
 pub mod record;
 pub mod rules;
+pub mod serve;
 pub mod tree;

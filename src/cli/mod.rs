@@ -10,6 +10,7 @@ mod plan;
 mod record;
 mod render;
 mod rules;
+mod serve;
 mod table;
 mod tsa;
 mod verify;
@@ -23,8 +24,12 @@ use clap::{Parser, Subcommand};
 use crate::rules::Rules;
 
 pub use output::write_atomic;
+// The web app (`src/serve/`) runs the same code as these commands, so the two never differ.
+pub(crate) use batch::in_process as batch_in_process;
+pub(crate) use bundle::evidence_bag;
 #[cfg(target_os = "linux")]
 pub(crate) use output::{sync_filesystem, write_atomic_unsynced};
+pub(crate) use plan::dossier_dirs;
 
 const EXAMPLES: &str = "\
 Examples:
@@ -36,7 +41,8 @@ Examples:
   relance bundle examples/atelier-martin --as-of 2026-06-30 --out DOS-2026-0042.zip
   relance verify DOS-2026-0042.zip
   relance import fec 732829320FEC20251231.txt --creditor relance.toml --out dossiers
-  relance batch dossiers/ --as-of 2026-06-30 --out out/2026-06-30 --jobs 4";
+  relance batch dossiers/ --as-of 2026-06-30 --out out/2026-06-30 --jobs 4
+  relance serve examples";
 
 /// French pre-litigation debt collection: claim statements from a dossier and dated rules.
 #[derive(Debug, Parser)]
@@ -93,6 +99,10 @@ enum Command {
     /// Check an evidence bundle: every hash, every manifest, the time-stamp, the seal.
     #[command(after_help = verify::EXAMPLES)]
     Verify(verify::Args),
+    /// A local web app over the dossiers of a folder: portfolio, dossier pages with their
+    /// statements and documents, forms that record payments and events, imports.
+    #[command(after_help = serve::EXAMPLES)]
+    Serve(serve::Args),
 }
 
 /// Options shared by the commands that need the law.
@@ -222,5 +232,6 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Bundle(args) => bundle::run(args),
         Command::Batch(args) => batch::run(args),
         Command::Verify(args) => verify::run(args),
+        Command::Serve(args) => serve::run(args),
     }
 }

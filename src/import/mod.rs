@@ -23,12 +23,12 @@ use chrono::NaiveDate;
 use rust_decimal::Decimal;
 use serde::Serialize;
 
-use crate::money::cents_string;
 use crate::dossier::{
     Agency, Creditor, CreditorFile, Debtor, DebtorKind, Dossier, Format, Imputation, Invoice,
     Payment, Terms, parse,
 };
 use crate::error::{Problem, Problems};
+use crate::money::cents_string;
 
 pub use csv::{Customer, Customers, parse_customers};
 

@@ -14,4 +14,5 @@ mod props;
 mod record;
 mod render;
 mod rules;
+mod serve;
 mod support;
