@@ -192,7 +192,7 @@ pub async fn file(
     };
     let target = {
         let p = app.batch.lock().unwrap_or_else(|e| e.into_inner());
-        let listed = p.entries.iter().any(|e| e.files.iter().any(|f| *f == name))
+        let listed = p.entries.iter().any(|e| e.files.contains(&name))
             || matches!(name.as_str(), "summary.json" | "summary.csv");
         match (&p.out, listed && !p.running) {
             (Some(out), true) => Some(out.join(&name)),

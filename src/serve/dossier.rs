@@ -349,10 +349,11 @@ fn refused(message: impl Into<String>) -> Response {
     )
 }
 
-fn loaded(app: &App, dir: &std::path::Path) -> Result<Arc<Loaded>, Response> {
+/// The dossier, or its problems as a message.
+fn loaded(app: &App, dir: &std::path::Path) -> Result<Arc<Loaded>, String> {
     match app.cache.load(dir) {
         Load::Ok { loaded, .. } => Ok(loaded),
-        Load::Failed(p) => Err(refused(p.to_string())),
+        Load::Failed(p) => Err(p.to_string()),
     }
 }
 
@@ -379,7 +380,7 @@ pub async fn document(
     blocking(move || {
         let loaded = match loaded(&app, &dir) {
             Ok(l) => l,
-            Err(r) => return r,
+            Err(m) => return refused(m),
         };
         let d = &loaded.dossier;
         let s = match compute(d, &app.config.rules, date) {
@@ -439,7 +440,7 @@ pub async fn bundle(
     blocking(move || {
         let loaded = match loaded(&app, &dir) {
             Ok(l) => l,
-            Err(r) => return r,
+            Err(m) => return refused(m),
         };
         let d = &loaded.dossier;
         let rules = &app.config.rules;

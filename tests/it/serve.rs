@@ -677,7 +677,7 @@ async fn documents_and_bundle_are_those_of_the_cli() {
     // A refusal: a rate missing from the rules on that date, with the CLI's message.
     let a = get(
         &app,
-        &format!("/dossiers/atelier-martin/documents/relance-1.pdf?as_of=2026-07-01"),
+        "/dossiers/atelier-martin/documents/relance-1.pdf?as_of=2026-07-01",
     )
     .await;
     assert_eq!(a.status, StatusCode::UNPROCESSABLE_ENTITY, "a missing rate");
