@@ -17,7 +17,7 @@ use serde::{Deserialize, Serialize};
 use super::App;
 use super::cache::{Computed, Load};
 use super::html::{Frame, as_of, date_fr, eur, text};
-use super::keys::{key_of, resolve, url_segment};
+use super::keys::{key_of, url_segment};
 use crate::cli::dossier_dirs;
 use crate::dossier::EventKind;
 use crate::plan::Status;
@@ -77,11 +77,21 @@ pub struct Figures {
 pub fn rows(app: &App, as_of: NaiveDate) -> Vec<Row> {
     let root = &app.config.root;
     let dirs = dossier_dirs(root);
+    let real_root = root.canonicalize().unwrap_or_else(|_| root.to_path_buf());
+    // The search follows what `plan` does (no symlinked folder); a dossier file that is a
+    // symlink leaving the folder is not served. Only symlinks are resolved: one stat each.
+    let leaves = |dir: &std::path::Path| {
+        ["dossier.toml", "dossier.json"].iter().any(|name| {
+            let file = dir.join(name);
+            std::fs::symlink_metadata(&file).is_ok_and(|m| m.file_type().is_symlink())
+                && file
+                    .canonicalize()
+                    .is_ok_and(|real| !real.starts_with(&real_root))
+        })
+    };
     let work = |dir: PathBuf| -> Row {
         let key = key_of(root, &dir);
-        // The search follows what `plan` does; a dossier file that leaves the folder
-        // (symlink) is not served.
-        if resolve(root, &key).is_none() {
+        if leaves(&dir) {
             return Row {
                 key,
                 outcome: Outcome::Failed(

@@ -573,6 +573,14 @@ async fn keys_that_are_not_dossiers_are_404_whatever_their_encoding() {
             .unwrap()
             .contains("2026-06-15")
     );
+    #[cfg(unix)]
+    assert!(
+        get(&app, "/")
+            .await
+            .text()
+            .contains("resolves outside the served folder"),
+        "the portfolio names the dossier file that leaves the folder"
+    );
     // The real ones are there.
     assert_eq!(
         get(&app, "/dossiers/tests%2Fb2c-metz").await.status,
