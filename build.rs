@@ -6,6 +6,8 @@
 //! It writes `$OUT_DIR/embedded_rules.rs`, a sorted `&[(relative path, include_str!(..))]`,
 //! and `$OUT_DIR/embedded_templates.rs`, a sorted table of `(virtual path,
 //! include_bytes!(..))`. Fonts are embedded separately (`src/documents/world.rs`).
+//! `$OUT_DIR/embedded_web.rs` holds the web app's templates and assets (`web-templates/`,
+//! read by `src/serve/`), as `(relative path, include_str!(..))`.
 
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
@@ -57,6 +59,24 @@ fn main() {
     }
     out.push_str("];\n");
     fs::write(out_dir.join("embedded_templates.rs"), out).expect("write embedded_templates.rs");
+
+    // The web app: page templates and assets, as text.
+    let web_root = manifest_dir.join("web-templates");
+    println!("cargo::rerun-if-changed={}", web_root.display());
+    let mut web = Vec::new();
+    collect(&web_root, &web_root, &mut web, &|p| {
+        p.extension()
+            .and_then(|e| e.to_str())
+            .is_some_and(|e| ["html", "css", "js", "svg"].contains(&e))
+    });
+    web.sort();
+    let mut out = String::from("&[\n");
+    for (vpath, real) in &web {
+        let rel = vpath.trim_start_matches('/');
+        writeln!(out, "    ({rel:?}, include_str!({:?})),", real.display()).unwrap();
+    }
+    out.push_str("]\n");
+    fs::write(out_dir.join("embedded_web.rs"), out).expect("write embedded_web.rs");
 }
 
 /// Collects `(virtual path "/a/b.ext", real path)` for every wanted file under `dir`,

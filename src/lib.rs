@@ -6,9 +6,11 @@
 //! of the dossier, the rules and the as-of date; [`letters`] turns a statement into the data
 //! of each document and [`documents`] renders it with Typst; [`bundle`] seals a dossier, its
 //! pieces and what was computed from them into an evidence bundle, and verifies one; [`plan`]
-//! says which dunning step is due when; [`batch`] produces what is due for many dossiers.
+//! says which dunning step is due when; [`batch`] produces what is due for many dossiers;
+//! [`serve`] is the local web app over all of it.
 
 pub mod batch;
+pub mod bounded;
 pub mod bundle;
 pub mod calc;
 pub mod cli;
@@ -17,8 +19,11 @@ pub mod dossier;
 pub mod error;
 pub mod import;
 pub mod letters;
+pub mod lock;
 pub mod money;
 pub mod plan;
 pub mod report;
+pub mod record;
 pub mod rules;
+pub mod serve;
 pub mod tree;

@@ -398,3 +398,37 @@ fn progress_bar(len: u64) -> indicatif::ProgressBar {
     }
     bar
 }
+
+/// `relance batch DIR --as-of DATE --out OUT --jobs 1` in this process, for the web app's
+/// button: `bar` counts the dossiers (its length is set once they are known), `report`
+/// receives each one as it is done, and the summary is written as the command writes it.
+pub(crate) fn in_process(
+    dir: &Path,
+    as_of: NaiveDate,
+    out: &Path,
+    rules: Rules,
+    rule_files: Vec<(String, String)>,
+    bar: &indicatif::ProgressBar,
+    report: &dyn Fn(&Entry),
+) -> anyhow::Result<Summary> {
+    std::fs::create_dir_all(out).with_context(|| format!("{}: cannot create", out.display()))?;
+    let job = Job {
+        rules,
+        rule_files,
+        renderer: Renderer::embedded(),
+        as_of,
+        root: dir,
+        out,
+    };
+    let entries = job.run(Shard::ALL, bar, &|e: &Entry| {
+        report(e);
+        bar.inc(1);
+    })?;
+    let summary = Summary::new(as_of, Shard::ALL, entries);
+    for (ext, text) in [("json", summary.to_json()), ("csv", summary.to_csv())] {
+        let path = out.join(format!("summary.{ext}"));
+        write_atomic(&path, text.as_bytes())
+            .map_err(|e| anyhow::anyhow!("{}: cannot write: {e}", path.display()))?;
+    }
+    Ok(summary)
+}

@@ -14,6 +14,7 @@ mod render;
 mod report;
 mod rules;
 mod rules_update;
+mod serve;
 mod table;
 mod tsa;
 mod verify;
@@ -27,8 +28,12 @@ use clap::{Parser, Subcommand};
 use crate::rules::Rules;
 
 pub use output::write_atomic;
+// The web app (`src/serve/`) runs the same code as these commands, so the two never differ.
+pub(crate) use batch::in_process as batch_in_process;
+pub(crate) use bundle::evidence_bag;
 #[cfg(target_os = "linux")]
 pub(crate) use output::{sync_filesystem, write_atomic_unsynced};
+pub(crate) use plan::dossier_dirs;
 
 const EXAMPLES: &str = "\
 Examples:
@@ -43,7 +48,8 @@ Examples:
   relance bundle examples/atelier-martin --as-of 2026-06-30 --out DOS-2026-0042.zip
   relance verify DOS-2026-0042.zip
   relance import fec 732829320FEC20251231.txt --creditor relance.toml --out dossiers
-  relance batch dossiers/ --as-of 2026-06-30 --out out/2026-06-30 --jobs 4";
+  relance batch dossiers/ --as-of 2026-06-30 --out out/2026-06-30 --jobs 4
+  relance serve examples";
 
 /// French pre-litigation debt collection: claim statements from a dossier and dated rules.
 #[derive(Debug, Parser)]
@@ -117,6 +123,10 @@ enum Command {
     /// Print the manual page (roff), generated from the command-line definitions.
     #[command(after_help = "Example:\n  relance man > relance.1 && man ./relance.1")]
     Man,
+    /// A local web app over the dossiers of a folder: portfolio, dossier pages with their
+    /// statements and documents, forms that record payments and events, imports.
+    #[command(after_help = serve::EXAMPLES)]
+    Serve(serve::Args),
 }
 
 /// Options shared by the commands that need the law.
@@ -386,5 +396,6 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             std::io::Write::write_all(&mut std::io::stdout(), &out)?;
             Ok(ExitCode::SUCCESS)
         }
+        Command::Serve(args) => serve::run(args),
     }
 }

@@ -13,6 +13,8 @@ mod overlay;
 mod payment_plan;
 mod plan;
 mod props;
+mod record;
 mod render;
 mod rules;
+mod serve;
 mod support;
