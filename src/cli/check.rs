@@ -4,6 +4,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use crate::dossier::fs::load_dir;
+use crate::dossier::{MAX_EVENTS, MAX_INVOICES, MAX_PAYMENTS};
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
@@ -26,6 +27,10 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
                 d.invoices.len(),
                 d.payments.len(),
                 d.events.len()
+            );
+            println!(
+                "  supported: up to {MAX_INVOICES} invoices, {MAX_PAYMENTS} payments and \
+                 {MAX_EVENTS} events per dossier"
             );
             Ok(ExitCode::SUCCESS)
         }

@@ -9,6 +9,7 @@ mod generate;
 mod golden;
 mod import;
 mod letters;
+mod limits;
 mod plan;
 mod props;
 mod record;
