@@ -7,10 +7,10 @@
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
-use crate::money::cents_string;
 use crate::dossier::{
     Channel, CreditorKind, DebtorKind, Dossier, EventKind, Imputation, PenaltyRate,
 };
+use crate::money::cents_string;
 
 /// Comments written into the dossier: a header, and notes keyed by field path
 /// (`reference`, `debtor.kind`, `debtor.address` for a missing address,
