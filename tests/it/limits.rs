@@ -48,7 +48,7 @@ fn check_says_what_size_is_supported_and_refuses_more() {
         .unwrap_err()
         .to_string();
     assert!(
-        err.contains("2501 invoices, more than the 2500 a dossier supports"),
+        err.contains("1001 invoices, more than the 1000 a dossier supports"),
         "{err}"
     );
 }
