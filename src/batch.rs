@@ -110,10 +110,13 @@ impl FromStr for Shard {
     }
 }
 
-/// The output folder of a dossier: its reference when that is already a safe file name
-/// (ASCII letters, digits, `-`, `_`, `.`, not starting with a dot), else the reference
-/// with every other character replaced by `_` and its hash appended, so two different
-/// references never share a folder.
+/// The output folder of a dossier: its reference when that is already a portable file name
+/// (ASCII letters, digits, `-`, `_`, `.`, not starting with a dot, at most 100 characters,
+/// not a reserved Windows device name such as `CON`, `NUL`, `COM1`, and not ending like a
+/// hashed name), else the reference with every other character replaced by `_` (cut to 100
+/// characters) and its hash appended. A kept reference never ends in `-` and 16 hex digits,
+/// so no reference is kept as the hashed name of another; two references that still meet
+/// (differing only in case, or a hash collision) are refused by the batch, both named.
 ///
 /// # Example
 /// ```
@@ -121,18 +124,50 @@ impl FromStr for Shard {
 /// assert_eq!(folder_name("DOS-2026-0042"), "DOS-2026-0042");
 /// assert_ne!(folder_name("A/B"), folder_name("A_B"));
 /// assert!(folder_name("../x").starts_with("_._x-"));
+/// let hashed = folder_name("DOS 2026/0042");
+/// assert_ne!(folder_name(&hashed), hashed);
+/// assert!(folder_name("CON").starts_with("CON-"));
 /// ```
 pub fn folder_name(reference: &str) -> String {
+    const MAX: usize = 100;
     let safe = |c: char| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.');
-    if !reference.is_empty() && !reference.starts_with('.') && reference.chars().all(safe) {
+    if !reference.is_empty()
+        && !reference.starts_with('.')
+        && reference.len() <= MAX
+        && reference.chars().all(safe)
+        && !is_reserved_on_windows(reference)
+        && !looks_hashed(reference)
+    {
         return reference.to_string();
     }
     let cleaned: String = reference
         .chars()
+        .take(MAX)
         .map(|c| if safe(c) { c } else { '_' })
         .collect();
     let cleaned = cleaned.replacen('.', "_", usize::from(cleaned.starts_with('.')));
     format!("{cleaned}-{:016x}", stable_hash(reference.as_bytes()))
+}
+
+/// `NAME-` followed by 16 lowercase hex digits: the shape [`folder_name`] gives a hashed name.
+fn looks_hashed(name: &str) -> bool {
+    name.len() > 17
+        && name.as_bytes()[name.len() - 17] == b'-'
+        && name[name.len() - 16..]
+            .bytes()
+            .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
+}
+
+/// Device names Windows reserves whatever the extension or case (`CON`, `nul.txt`, `COM1`),
+/// and names ending in a dot, which Windows silently strips.
+fn is_reserved_on_windows(name: &str) -> bool {
+    let upper = name.to_ascii_uppercase();
+    let stem = upper.split('.').next().unwrap_or("");
+    name.ends_with('.')
+        || matches!(stem, "CON" | "PRN" | "AUX" | "NUL")
+        || ((stem.starts_with("COM") || stem.starts_with("LPT"))
+            && stem.len() == 4
+            && stem.as_bytes()[3].is_ascii_digit())
 }
 
 /// What a due step produced for one dossier: the files of its folder (the bundle aside),
@@ -382,15 +417,53 @@ impl Summary {
             ]);
         }
         for row in rows {
+            let row: Vec<String> = row.into_iter().map(neutralise).collect();
             w.write_record(&row).expect("writing to memory");
         }
         String::from_utf8(w.into_inner().expect("writing to memory")).expect("UTF-8 fields")
     }
 }
 
+/// A cell a spreadsheet would take as a formula (it begins with `=`, `+`, `-`, `@`, a tab or
+/// a carriage return) gets a leading `'`, which spreadsheets show as text: OWASP's advice on
+/// CSV injection. A dossier's reference or an error quoting a dossier value could carry one.
+fn neutralise(cell: String) -> String {
+    if cell.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        format!("'{cell}")
+    } else {
+        cell
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn formula_cells_are_neutralised() {
+        for (cell, want) in [
+            ("=HYPERLINK(\"http://x\")", "'=HYPERLINK(\"http://x\")"),
+            ("+1", "'+1"),
+            ("-2+3", "'-2+3"),
+            ("@SUM(A1)", "'@SUM(A1)"),
+            ("DOS-1", "DOS-1"),
+        ] {
+            assert_eq!(neutralise(cell.to_string()), want);
+        }
+    }
+
+    #[test]
+    fn folder_names_are_injective_and_portable() {
+        let hashed = folder_name("DOS 2026/0042");
+        assert!(hashed.starts_with("DOS_2026_0042-"), "{hashed}");
+        assert_ne!(folder_name(&hashed), hashed);
+        for reserved in ["CON", "nul", "COM1", "lpt9.txt", "AUX.", "A."] {
+            assert_ne!(folder_name(reserved), reserved);
+        }
+        assert_eq!(folder_name("COM10"), "COM10");
+        let long = "A".repeat(300);
+        assert!(folder_name(&long).len() < 130);
+    }
 
     #[test]
     fn fnv1a_matches_the_reference_vectors() {

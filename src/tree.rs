@@ -344,6 +344,23 @@ impl<'f> Reader<'f> {
             );
             return None;
         }
+        if multiline {
+            // Free text: shown, with what would reorder or hide characters made visible.
+            return Some(neutralise_invisible(s));
+        }
+        if let Some(c) = s.chars().find(|c| is_invisible(*c)) {
+            self.bad(
+                field,
+                node,
+                format!(
+                    "contains the invisible character U+{:04X} (a direction override, a \
+                     zero-width or separator character): a letter would show another text \
+                     than the one compared; retype the value",
+                    c as u32
+                ),
+            );
+            return None;
+        }
         Some(s.clone())
     }
 
@@ -469,6 +486,34 @@ pub(crate) fn parse_iso_date(s: &str) -> Option<NaiveDate> {
         return None;
     }
     NaiveDate::parse_from_str(s, "%Y-%m-%d").ok()
+}
+
+/// Characters that change how the text around them shows without showing themselves:
+/// bidirectional embeddings, overrides and isolates (U+202A..U+202E, U+2066..U+2069, the
+/// marks U+200E, U+200F, U+061C), zero-width characters (U+200B..U+200D, U+2060, U+FEFF,
+/// U+180E), the line and paragraph separators U+2028, U+2029 and the other format
+/// characters of the General Punctuation block. "F-2026-012" with an override can read as
+/// the number of another invoice.
+pub fn is_invisible(c: char) -> bool {
+    matches!(c,
+        '\u{061C}' | '\u{180E}' | '\u{200B}'..='\u{200F}' | '\u{2028}'..='\u{202E}'
+        | '\u{2060}'..='\u{206F}' | '\u{FEFF}' | '\u{FFF9}'..='\u{FFFB}')
+}
+
+/// `s` with every [`is_invisible`] character replaced by its visible code, `<U+202E>`.
+pub fn neutralise_invisible(s: &str) -> String {
+    if !s.chars().any(is_invisible) {
+        return s.to_string();
+    }
+    s.chars()
+        .map(|c| {
+            if is_invisible(c) {
+                format!("<U+{:04X}>", c as u32)
+            } else {
+                c.to_string()
+            }
+        })
+        .collect()
 }
 
 #[cfg(test)]

@@ -17,6 +17,7 @@ static SETUP: LazyLock<Setup> = LazyLock::new(|| Setup {
         .unwrap(),
     ),
     customers: None,
+    closing_date: None,
 });
 
 fuzz_target!(|data: &[u8]| {

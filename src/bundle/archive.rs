@@ -325,6 +325,7 @@ pub fn read(zip: &[u8], limits: &Limits, keep: impl Fn(&str) -> bool) -> Archive
     }
 
     let mut seen: BTreeMap<String, usize> = BTreeMap::new();
+    let mut twins: BTreeMap<String, String> = BTreeMap::new();
     let mut ranges: Vec<(usize, usize, String)> = Vec::new();
     let mut declared_total: u64 = 0;
     let mut at = cd_offset;
@@ -378,6 +379,17 @@ pub fn read(zip: &[u8], limits: &Limits, keep: impl Fn(&str) -> bool) -> Archive
             ));
         }
         if *count > 1 {
+            continue;
+        }
+        if let Some(first) = twins.insert(twin_key(&name), name.clone()) {
+            archive.findings.push(Finding::member(
+                &name,
+                format!(
+                    "refused: the same file as {} on a case-insensitive or normalising file \
+                     system (macOS, Windows): unzipped, one would overwrite the other",
+                    crate::error::quote(&first)
+                ),
+            ));
             continue;
         }
         if std::str::from_utf8(raw_name).is_err() {
@@ -474,12 +486,19 @@ pub fn read(zip: &[u8], limits: &Limits, keep: impl Fn(&str) -> bool) -> Archive
             if u32_at(zip, local)? != LOCAL {
                 return None;
             }
+            let fields = LocalFields {
+                flags: u16_at(zip, local + 6)?,
+                method: u16_at(zip, local + 8)?,
+                crc: u32_at(zip, local + 14)?,
+                csize: u64::from(u32_at(zip, local + 18)?),
+                usize: u64::from(u32_at(zip, local + 22)?),
+            };
             let ln = usize::from(u16_at(zip, local + 26)?);
             let le = usize::from(u16_at(zip, local + 28)?);
             let lname = zip.get(local + 30..local + 30 + ln)?;
-            Some((lname, local + 30 + ln + le))
+            Some((lname, local + 30 + ln + le, fields))
         })();
-        let Some((local_name, data_start)) = local_header else {
+        let Some((local_name, data_start, fields)) = local_header else {
             archive.findings.push(Finding::member(
                 &name,
                 "damaged: its local header is missing or cut",
@@ -504,7 +523,34 @@ pub fn read(zip: &[u8], limits: &Limits, keep: impl Fn(&str) -> bool) -> Archive
             ));
             continue;
         }
-        ranges.push((local, data_end, name.clone()));
+        let central = LocalFields {
+            flags,
+            method,
+            crc,
+            csize,
+            usize: usize_,
+        };
+        let member_end = match fields.agrees_with(&central, zip, data_end) {
+            Ok(end) if end <= cd_offset => end,
+            Ok(_) => {
+                archive.findings.push(Finding::member(
+                    &name,
+                    "damaged: its data descriptor runs into the central directory",
+                ));
+                continue;
+            }
+            Err(why) => {
+                archive.findings.push(Finding::member(
+                    &name,
+                    format!(
+                        "damaged or forged: its local header contradicts the central \
+                         directory ({why}); tools would read different contents"
+                    ),
+                ));
+                continue;
+            }
+        };
+        ranges.push((local, member_end, name.clone()));
         let data = &zip[data_start..data_end];
         match inflate_and_hash(
             data,
@@ -536,7 +582,119 @@ pub fn read(zip: &[u8], limits: &Limits, keep: impl Fn(&str) -> bool) -> Archive
             ));
         }
     }
+    if archive.findings.is_empty() {
+        archive
+            .findings
+            .extend(hidden_bytes(zip, &ranges, cd_offset));
+    }
     archive
+}
+
+/// A member's fields as its local header (or the central directory) gives them.
+struct LocalFields {
+    flags: u16,
+    method: u16,
+    crc: u32,
+    csize: u64,
+    usize: u64,
+}
+
+const DESCRIPTOR: u32 = 0x0807_4b50;
+
+impl LocalFields {
+    /// Whether the local header says what the central directory says (method, encryption,
+    /// CRC-32 and sizes, or zeros and a data descriptor that says it); returns where the
+    /// member ends (after its data descriptor, when it has one).
+    fn agrees_with(
+        &self,
+        central: &LocalFields,
+        zip: &[u8],
+        data_end: usize,
+    ) -> Result<usize, String> {
+        if self.method != central.method {
+            return Err(format!(
+                "compression method {} here, {} there",
+                self.method, central.method
+            ));
+        }
+        if self.flags & 1 != central.flags & 1 {
+            return Err("encryption flag".into());
+        }
+        let same = |a: u64, b: u64| a == b || (self.flags & 8 != 0 && a == 0);
+        if !same(u64::from(self.crc), u64::from(central.crc)) {
+            return Err(format!(
+                "CRC-32 {:08x} here, {:08x} there",
+                self.crc, central.crc
+            ));
+        }
+        if !same(self.csize, central.csize) || !same(self.usize, central.usize) {
+            return Err(format!(
+                "sizes {}/{} here, {}/{} there",
+                self.csize, self.usize, central.csize, central.usize
+            ));
+        }
+        if self.flags & 8 == 0 {
+            return Ok(data_end);
+        }
+        // A data descriptor follows the data, with or without its signature.
+        let at = if u32_at(zip, data_end) == Some(DESCRIPTOR) {
+            data_end + 4
+        } else {
+            data_end
+        };
+        let descriptor =
+            (|| Some((u32_at(zip, at)?, u32_at(zip, at + 4)?, u32_at(zip, at + 8)?)))();
+        match descriptor {
+            Some((crc, csize, usize))
+                if crc == central.crc
+                    && u64::from(csize) == central.csize
+                    && u64::from(usize) == central.usize =>
+            {
+                Ok(at + 12)
+            }
+            _ => Err("its data descriptor is missing or differs".into()),
+        }
+    }
+}
+
+/// Bytes before the central directory that belong to no member it lists: a member hidden
+/// from `verify` that another tool may still extract (a local header the directory omits),
+/// or data smuggled between members.
+fn hidden_bytes(
+    zip: &[u8],
+    ranges: &[(usize, usize, String)],
+    cd_offset: usize,
+) -> Option<Finding> {
+    let mut at = 0;
+    for (start, end, _) in ranges
+        .iter()
+        .chain([&(cd_offset, cd_offset, String::new())])
+    {
+        if *start > at {
+            let gap = &zip[at..*start];
+            let hidden = gap.windows(4).any(|w| w == LOCAL.to_le_bytes());
+            return Some(Finding::whole(if hidden {
+                format!(
+                    "refused: a member hidden before the central directory (a local header \
+                     between offsets {at} and {start} that the directory does not list)"
+                )
+            } else {
+                format!(
+                    "refused: {} bytes at offset {at} belong to no member (hidden data)",
+                    start - at
+                )
+            }));
+        }
+        at = at.max(*end);
+    }
+    None
+}
+
+/// Two names that are one file where the bundle is unzipped: the same after Unicode NFC
+/// normalisation (macOS stores NFD) and lowercasing (macOS and Windows ignore case).
+fn twin_key(name: &str) -> String {
+    use unicode_normalization::UnicodeNormalization;
+    name.nfc().collect::<String>().to_lowercase()
 }
 
 /// Inflates (or copies) one member, stopping one byte past its declared size; checks the
@@ -590,87 +748,4 @@ fn inflate_and_hash(
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn date() -> NaiveDate {
-        NaiveDate::from_ymd_opt(2026, 6, 30).unwrap()
-    }
-
-    #[test]
-    fn writes_fixed_headers_without_extra_fields() {
-        let zip = write(
-            &[
-                (
-                    "mimetype",
-                    b"application/vnd.etsi.asic-e+zip",
-                    Method::Stored,
-                ),
-                ("a.txt", b"hello hello hello", Method::Deflated),
-            ],
-            date(),
-        )
-        .unwrap();
-        assert_eq!(&zip[..4], b"PK\x03\x04");
-        assert_eq!(u16_at(&zip, 8), Some(0), "mimetype stored");
-        assert_eq!(u16_at(&zip, 28), Some(0), "no extra field");
-        assert_eq!(&zip[30..38], b"mimetype");
-        assert_eq!(&zip[38..69], b"application/vnd.etsi.asic-e+zip");
-        let archive = read(&zip, &Limits::default(), |_| true);
-        assert!(archive.findings.is_empty(), "{:?}", archive.findings);
-        assert_eq!(
-            archive.members[1].bytes.as_deref(),
-            Some(&b"hello hello hello"[..])
-        );
-        let again = write(
-            &[
-                (
-                    "mimetype",
-                    b"application/vnd.etsi.asic-e+zip",
-                    Method::Stored,
-                ),
-                ("a.txt", b"hello hello hello", Method::Deflated),
-            ],
-            date(),
-        )
-        .unwrap();
-        assert_eq!(zip, again);
-    }
-
-    #[test]
-    fn member_time_is_the_as_of_date_clamped_to_dos_range() {
-        let t = member_time(date());
-        assert_eq!((t.year(), t.month(), t.day(), t.hour()), (2026, 6, 30, 0));
-        let old = member_time(NaiveDate::from_ymd_opt(1970, 5, 5).unwrap());
-        assert_eq!((old.year(), old.month(), old.day()), (1980, 1, 1));
-    }
-
-    #[test]
-    fn unsafe_names_are_named() {
-        for (name, why) in [
-            ("../etc/passwd", "zip slip"),
-            ("data/../../x", "zip slip"),
-            ("/etc/passwd", "absolute"),
-            ("C:/x", "colon"),
-            ("a\\b", "backslash"),
-            ("a//b", "empty"),
-            ("a\nb", "control"),
-            ("./a", "\".\""),
-        ] {
-            let got = unsafe_name(name).unwrap_or("");
-            assert!(got.contains(why), "{name}: {got}");
-        }
-        assert_eq!(
-            unsafe_name("data/dossier/pieces/Facture n°1 (copie).pdf"),
-            None
-        );
-    }
-
-    #[test]
-    fn garbage_and_empty_input_give_a_finding_not_a_panic() {
-        for bytes in [&b""[..], b"PK", b"PK\x05\x06", &[0u8; 100]] {
-            let a = read(bytes, &Limits::default(), |_| true);
-            assert!(!a.findings.is_empty());
-        }
-    }
-}
+mod tests;

@@ -16,13 +16,14 @@ use std::process::ExitCode;
 use anyhow::Context;
 use chrono::NaiveDate;
 
+use serde::{Deserialize, Serialize};
+
 use super::bundle::evidence_bag;
-use super::plan::dossier_dirs;
 use super::{RulesArg, write_atomic};
 use crate::batch::{Entry, Outcome, Shard, Summary, folder_name, produce};
 use crate::calc::compute;
 use crate::documents::Renderer;
-use crate::dossier::fs::load_dir;
+use crate::dossier::fs::{find_dossiers, load_dir};
 use crate::plan::{Status, plan};
 use crate::rules::Rules;
 
@@ -48,7 +49,8 @@ pub struct Args {
     /// The output folder (created if needed): one folder per dossier produced, and the summary.
     #[arg(long, value_name = "DIR")]
     out: PathBuf,
-    /// Dossiers produced at once; default: the number of cores available.
+    /// Dossiers produced at once (worker processes); default: the number of cores available.
+    /// Never more than the number of dossiers.
     #[arg(long, value_name = "N")]
     jobs: Option<NonZeroUsize>,
     /// Take only shard i of n (0 <= i < n): the dossiers whose reference's FNV-1a hash is
@@ -59,6 +61,15 @@ pub struct Args {
     /// a JSON line on standard output instead of writing the summary.
     #[arg(long, hide = true)]
     worker: bool,
+    /// Internal: a restarted worker skips its dossiers up to this one (the one its
+    /// predecessor died on, reported failed by the parent), in path order.
+    #[arg(long, hide = true, value_name = "PATH", requires = "worker")]
+    resume_after: Option<String>,
+    /// Tests only (debug builds): the worker aborts, as if killed, when it starts the dossier
+    /// with this reference.
+    #[cfg(debug_assertions)]
+    #[arg(long, hide = true, value_name = "REFERENCE")]
+    debug_abort_on: Option<String>,
     #[command(flatten)]
     rules: RulesArg,
 }
@@ -71,56 +82,55 @@ struct Job<'a> {
     as_of: NaiveDate,
     root: &'a Path,
     out: &'a Path,
+    #[cfg(debug_assertions)]
+    abort_on: Option<String>,
+}
+
+/// What a worker tells its parent, one JSON line each: the dossier it starts (so that, if
+/// it dies there, the parent fails that dossier only), then its entry.
+#[derive(Debug, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+enum Message {
+    Begin {
+        path: String,
+        reference: Option<String>,
+    },
+    Done(Entry),
+}
+
+/// Writes one message to the parent. When the parent is gone (a broken pipe), there is no
+/// one left to report to: exit quietly, with no panic message.
+fn emit(message: &Message) {
+    use std::io::Write;
+    let line = serde_json::to_string(message).expect("a message serialises");
+    let mut out = std::io::stdout().lock();
+    if writeln!(out, "{line}").and_then(|()| out.flush()).is_err() {
+        std::process::exit(1);
+    }
 }
 
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     let shard = args.shard.unwrap_or(Shard::ALL);
-    let jobs = args
-        .jobs
-        .or_else(|| std::thread::available_parallelism().ok())
-        .map_or(1, NonZeroUsize::get);
-    if !args.worker && dossier_dirs(&args.dir).is_empty() {
+    if args.worker {
+        return worker(&args, shard);
+    }
+    let found = find_dossiers(&args.dir).len();
+    if found == 0 {
         anyhow::bail!(
             "{}: no dossier (dossier.toml or dossier.json) found",
             args.dir.display()
         );
     }
+    // More workers than dossiers would only start idle processes.
+    let jobs = args
+        .jobs
+        .or_else(|| std::thread::available_parallelism().ok())
+        .map_or(1, NonZeroUsize::get)
+        .min(found);
     std::fs::create_dir_all(&args.out)
         .with_context(|| format!("{}: cannot create", args.out.display()))?;
-    let entries = if jobs == 1 || args.worker {
-        let (rules, rule_files) = args.rules.load_with_files()?;
-        let job = Job {
-            rules,
-            rule_files,
-            renderer: Renderer::embedded(),
-            as_of: args.as_of,
-            root: &args.dir,
-            out: &args.out,
-        };
-        let bar = if args.worker {
-            indicatif::ProgressBar::hidden()
-        } else {
-            progress_bar(0)
-        };
-        let report = |entry: &Entry| {
-            if args.worker {
-                // One line per dossier, read by the parent as it comes (progress).
-                let line = serde_json::to_string(entry).expect("an entry serialises");
-                println!("{line}");
-            } else if let Some(error) = &entry.error {
-                bar.suspend(|| eprintln!("error: {}: {error}", entry.path));
-            }
-            bar.inc(1);
-        };
-        let entries = job.run(shard, &bar, &report)?;
-        bar.finish_and_clear();
-        if args.worker {
-            return Ok(ExitCode::SUCCESS);
-        }
-        entries
-    } else {
-        workers(&args, shard, jobs)?
-    };
+    let total = (shard == Shard::ALL).then_some(found as u64);
+    let entries = workers(&args, shard, jobs, total)?;
 
     let summary = Summary::new(args.as_of, shard, entries);
     let suffix = shard.suffix();
@@ -150,95 +160,187 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
+/// Runs as a worker: produces every dossier of its part, reporting each as JSON lines.
+fn worker(args: &Args, shard: Shard) -> anyhow::Result<ExitCode> {
+    std::fs::create_dir_all(&args.out)
+        .with_context(|| format!("{}: cannot create", args.out.display()))?;
+    let (rules, rule_files) = args.rules.load_with_files()?;
+    let job = Job {
+        rules,
+        rule_files,
+        renderer: Renderer::embedded(),
+        as_of: args.as_of,
+        root: &args.dir,
+        out: &args.out,
+        #[cfg(debug_assertions)]
+        abort_on: args.debug_abort_on.clone(),
+    };
+    job.run(shard, args.resume_after.as_deref(), &emit)?;
+    Ok(ExitCode::SUCCESS)
+}
+
 /// `--jobs N`: N worker processes of this same program, worker k taking part k of N of the
 /// shard, each reporting its dossiers as JSON lines that feed the progress bar and the
 /// summary. Processes rather than threads, because Typst's memoisation cache is
 /// process-wide: two threads rendering in one process contend on it and evict each other's
 /// entries, and measured no faster than one (4.07 s against 4.06 s for 400 dossiers),
-/// where two processes take 2.10 s.
-fn workers(args: &Args, shard: Shard, jobs: usize) -> anyhow::Result<Vec<Entry>> {
-    use std::io::BufRead;
+/// where two processes take 2.10 s. Processes also contain a dossier that exhausts the
+/// memory: its worker dies, that dossier fails, and a new worker takes the rest of the part.
+fn workers(
+    args: &Args,
+    shard: Shard,
+    jobs: usize,
+    total: Option<u64>,
+) -> anyhow::Result<Vec<Entry>> {
     let exe = std::env::current_exe().context("cannot find this program to start workers")?;
-    let bar = progress_bar(0);
-    let mut children = Vec::with_capacity(jobs);
-    for k in 0..jobs as u64 {
-        let mut cmd = std::process::Command::new(&exe);
-        cmd.arg("batch")
-            .arg(&args.dir)
-            .arg("--as-of")
-            .arg(args.as_of.to_string())
-            .arg("--out")
-            .arg(&args.out)
-            .args(["--jobs", "1", "--worker", "--shard"])
-            .arg(shard.part(k, jobs as u64).to_string())
-            .stdout(std::process::Stdio::piped());
-        cmd.args(args.rules.child_args());
-        children.push(cmd.spawn().context("cannot start a worker process")?);
-    }
+    let bar = progress_bar(total.unwrap_or(0));
     let entries = std::sync::Mutex::new(Vec::new());
+    let errors = std::sync::Mutex::new(Vec::new());
     std::thread::scope(|scope| {
-        for child in &mut children {
-            let stdout = child.stdout.take().expect("piped");
-            let (bar, entries) = (&bar, &entries);
+        for k in 0..jobs as u64 {
+            let (bar, entries, errors, exe) = (&bar, &entries, &errors, &exe);
+            let part = shard.part(k, jobs as u64);
             scope.spawn(move || {
-                for line in std::io::BufReader::new(stdout).lines() {
-                    let Ok(line) = line else { break };
-                    if let Ok(entry) = serde_json::from_str::<Entry>(&line) {
-                        if let Some(error) = &entry.error {
-                            bar.suspend(|| eprintln!("error: {}: {error}", entry.path));
-                        }
-                        bar.inc(1);
-                        entries.lock().expect("not poisoned").push(entry);
+                let command = |resume: Option<&str>| {
+                    let mut cmd = std::process::Command::new(exe);
+                    cmd.arg("batch")
+                        .arg(&args.dir)
+                        .arg("--as-of")
+                        .arg(args.as_of.to_string())
+                        .arg("--out")
+                        .arg(&args.out)
+                        .args(["--jobs", "1", "--worker", "--shard"])
+                        .arg(part.to_string())
+                        .stdout(std::process::Stdio::piped());
+                    cmd.args(args.rules.child_args());
+                    if let Some(path) = resume {
+                        cmd.arg("--resume-after").arg(path);
                     }
+                    #[cfg(debug_assertions)]
+                    if let Some(r) = &args.debug_abort_on {
+                        cmd.arg("--debug-abort-on").arg(r);
+                    }
+                    cmd
+                };
+                let push = |entry: Entry| {
+                    if let Some(error) = &entry.error {
+                        bar.suspend(|| eprintln!("error: {}: {error}", entry.path));
+                    }
+                    bar.inc(1);
+                    entries.lock().expect("not poisoned").push(entry);
+                };
+                if let Err(e) = supervise(command, push) {
+                    errors.lock().expect("not poisoned").push(e);
                 }
             });
         }
     });
     bar.finish_and_clear();
-    for mut child in children {
-        let status = child.wait()?;
-        if !status.success() {
-            anyhow::bail!(
-                "a worker process failed ({status}): the summary is not written; run the batch again"
-            );
-        }
+    let errors = errors.into_inner().expect("not poisoned");
+    if !errors.is_empty() {
+        anyhow::bail!(
+            "{}: the summary is not written; run the batch again",
+            errors.join("; ")
+        );
     }
     Ok(entries.into_inner().expect("not poisoned"))
 }
 
+/// Runs one part's worker to its end, restarting it after the dossier it died on (failed,
+/// with the reason) until the part is done. Each restart skips at least one more dossier,
+/// so this ends.
+///
+/// # Errors
+/// A worker cannot be started, or fails outside any dossier (its rules cannot be loaded).
+fn supervise(
+    command: impl Fn(Option<&str>) -> std::process::Command,
+    push: impl Fn(Entry),
+) -> Result<(), String> {
+    use std::io::BufRead;
+    let mut resume: Option<String> = None;
+    let mut seen = std::collections::HashSet::new();
+    loop {
+        let mut child = command(resume.as_deref())
+            .spawn()
+            .map_err(|e| format!("cannot start a worker process: {e}"))?;
+        let stdout = child.stdout.take().expect("piped");
+        let mut current = None;
+        for line in std::io::BufReader::new(stdout).lines() {
+            let Ok(line) = line else { break };
+            match serde_json::from_str::<Message>(&line) {
+                Ok(Message::Begin { path, reference }) => current = Some((path, reference)),
+                Ok(Message::Done(entry)) => {
+                    current = None;
+                    // A restarted worker reports its part's refused dossiers again.
+                    if seen.insert(entry.path.clone()) {
+                        push(entry);
+                    }
+                }
+                Err(_) => {}
+            }
+        }
+        let status = child
+            .wait()
+            .map_err(|e| format!("cannot wait for a worker process: {e}"))?;
+        if status.success() {
+            return Ok(());
+        }
+        let Some((path, reference)) = current else {
+            return Err(format!("a worker process failed ({status})"));
+        };
+        seen.insert(path.clone());
+        push(Entry::failed(
+            reference,
+            path.clone(),
+            format!(
+                "the worker process producing this dossier died ({status}), most likely out \
+                 of memory: this dossier is too large for this machine; the others are produced"
+            ),
+        ));
+        resume = Some(path);
+    }
+}
+
 impl Job<'_> {
-    /// Every dossier of `shard`, one after the other, each reported as it is done.
+    /// Every dossier of `shard`, one after the other, each reported as it is done; after a
+    /// restart, the dossiers up to `resume_after` (in path order) are not produced again.
     fn run(
         &self,
         shard: Shard,
-        bar: &indicatif::ProgressBar,
-        report: &dyn Fn(&Entry),
-    ) -> anyhow::Result<Vec<Entry>> {
-        let dirs = dossier_dirs(self.root);
-        if dirs.is_empty() {
+        resume_after: Option<&str>,
+        emit: &dyn Fn(&Message),
+    ) -> anyhow::Result<()> {
+        let found = find_dossiers(self.root);
+        if found.is_empty() {
             anyhow::bail!(
                 "{}: no dossier (dossier.toml or dossier.json) found",
                 self.root.display()
             );
         }
-        // First pass: the reference of every dossier, to pick this shard's. A dossier that
-        // cannot be loaded is assigned by its path, so exactly one shard reports it.
-        let mut mine: Vec<(PathBuf, Result<String, String>)> = dirs
+        // First pass: the reference of every dossier of the whole run (every shard), to find
+        // output folders that meet and to pick this shard's. A dossier that cannot be
+        // loaded is assigned by its path, so exactly one shard reports it.
+        let all: Vec<(PathBuf, Result<String, String>)> = found
             .into_iter()
-            .map(|dir| {
-                let key = load_dir(&dir)
-                    .map(|l| l.dossier.reference)
-                    .map_err(|p| p.to_string());
-                (dir, key)
+            .map(|f| {
+                let key = match &f.problem {
+                    Some(problem) => Err(format!("{}: {problem}", f.dir.display())),
+                    None => load_dir(&f.dir)
+                        .map(|l| l.dossier.reference)
+                        .map_err(|p| p.to_string()),
+                };
+                (f.dir, key)
             })
+            .collect();
+        let clashes = self.folder_clashes(&all);
+        let mut mine: Vec<(PathBuf, Result<String, String>)> = all
+            .into_iter()
             .filter(|(dir, key)| match key {
                 Ok(reference) => shard.takes(reference),
                 Err(_) => shard.takes(&self.relative(dir)),
             })
             .collect();
-        bar.set_length(mine.len() as u64);
         // Two dossiers with one reference would write one folder: both fail, named.
-        let mut entries = Vec::with_capacity(mine.len());
         mine.sort_by(|a, b| (a.1.as_ref().ok(), &a.0).cmp(&(b.1.as_ref().ok(), &b.0)));
         let mut todo = Vec::with_capacity(mine.len());
         for (i, (dir, key)) in mine.iter().enumerate() {
@@ -257,24 +359,73 @@ impl Job<'_> {
                     ),
                 ),
                 (Err(problems), _) => Entry::failed(None, self.relative(dir), problems.clone()),
-                (Ok(_), None) => {
-                    todo.push(dir.clone());
-                    continue;
-                }
+                (Ok(reference), None) => match clashes.get(dir) {
+                    Some(clash) => {
+                        Entry::failed(Some(reference.clone()), self.relative(dir), clash.clone())
+                    }
+                    None => {
+                        todo.push((dir.clone(), reference.clone()));
+                        continue;
+                    }
+                },
             };
-            report(&entry);
-            entries.push(entry);
+            emit(&Message::Done(entry));
         }
         todo.sort();
-        for dir in &todo {
-            let entry = self.dossier(dir);
-            report(&entry);
-            entries.push(entry);
+        let start = resume_after
+            .and_then(|r| todo.iter().position(|(d, _)| self.relative(d) == r))
+            .map_or(0, |i| i + 1);
+        for (dir, reference) in &todo[start..] {
+            emit(&Message::Begin {
+                path: self.relative(dir),
+                reference: Some(reference.clone()),
+            });
+            emit(&Message::Done(self.dossier(dir)));
         }
         #[cfg(target_os = "linux")]
         super::sync_filesystem(self.out)
             .with_context(|| format!("{}: cannot flush to disk", self.out.display()))?;
-        Ok(entries)
+        Ok(())
+    }
+
+    /// The dossiers of the whole run whose output folders meet though their references
+    /// differ (`Dossier-1` and `dossier-1` on a case-insensitive file system, a hash
+    /// collision): each fails, naming the other, rather than write over the other's files.
+    fn folder_clashes(
+        &self,
+        all: &[(PathBuf, Result<String, String>)],
+    ) -> std::collections::HashMap<PathBuf, String> {
+        let mut by_folder: std::collections::BTreeMap<String, Vec<(&String, &PathBuf)>> =
+            std::collections::BTreeMap::new();
+        for (dir, key) in all {
+            if let Ok(reference) = key {
+                by_folder
+                    .entry(folder_name(reference).to_lowercase())
+                    .or_default()
+                    .push((reference, dir));
+            }
+        }
+        let mut clashes = std::collections::HashMap::new();
+        for group in by_folder.values() {
+            for (reference, dir) in group {
+                let others: Vec<String> = group
+                    .iter()
+                    .filter(|(r, _)| r != reference)
+                    .map(|(r, d)| format!("\"{r}\" ({})", self.relative(d)))
+                    .collect();
+                if !others.is_empty() {
+                    clashes.insert(
+                        (*dir).clone(),
+                        format!(
+                            "its output folder {} meets that of {}: rename one reference",
+                            folder_name(reference),
+                            others.join(", ")
+                        ),
+                    );
+                }
+            }
+        }
+        clashes
     }
 
     /// `dir` relative to the batch's folder, with `/` separators.
@@ -292,6 +443,10 @@ impl Job<'_> {
             Err(problems) => return Entry::failed(None, path, problems.to_string()),
         };
         let reference = loaded.dossier.reference.clone();
+        #[cfg(debug_assertions)]
+        if self.abort_on.as_deref() == Some(reference.as_str()) {
+            std::process::abort();
+        }
         let fail = |e: String| Entry::failed(Some(reference.clone()), path.clone(), e);
         let p = match plan(&loaded.dossier, &self.rules, self.as_of) {
             Ok(p) => p,

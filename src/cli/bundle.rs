@@ -74,8 +74,8 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
             Some(bundle::timestamp::token_from_response(&response)?)
         }
         (None, Some(path)) => {
-            let bytes =
-                std::fs::read(path).with_context(|| format!("{}: cannot read", path.display()))?;
+            let bytes = crate::bounded::read(path, crate::bounded::MAX_TEXT)
+                .with_context(|| format!("{}: cannot read", path.display()))?;
             Some(
                 bundle::timestamp::token_from_file(&bytes)
                     .with_context(|| format!("{}", path.display()))?,
@@ -137,7 +137,7 @@ pub(crate) fn evidence_bag(
             .file_name()
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_else(|| "dossier.toml".into()),
-        std::fs::read(&loaded.file)
+        crate::bounded::read(&loaded.file, crate::bounded::MAX_TEXT)
             .with_context(|| format!("{}: cannot read", loaded.file.display()))?,
     );
     Ok(Bag::new(Input {
@@ -178,7 +178,8 @@ fn read_pieces(loaded: &Loaded) -> anyhow::Result<Vec<File>> {
         if pieces.iter().any(|p| p.path == path) {
             continue;
         }
-        let bytes = std::fs::read(&real).with_context(|| format!("{piece}: cannot read"))?;
+        let bytes = crate::bounded::read(&real, crate::bounded::MAX_PIECE)
+            .with_context(|| format!("{piece}: cannot read"))?;
         pieces.push(File::new(path, bytes));
     }
     Ok(pieces)

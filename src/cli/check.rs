@@ -7,6 +7,7 @@ use chrono::NaiveDate;
 
 use super::{RulesArg, as_of_or_today, rules_hint};
 use crate::dossier::fs::load_dir;
+use crate::dossier::{MAX_EVENTS, MAX_INVOICES, MAX_PAYMENTS};
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
@@ -35,6 +36,10 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
                 d.invoices.len(),
                 d.payments.len(),
                 d.events.len()
+            );
+            println!(
+                "  supported: up to {MAX_INVOICES} invoices, {MAX_PAYMENTS} payments and \
+                 {MAX_EVENTS} events per dossier"
             );
             let rules = args.rules.load()?;
             if let Some(hint) = rules_hint(&rules, as_of_or_today(args.as_of), args.as_of.is_some())

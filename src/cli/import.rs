@@ -28,7 +28,8 @@ pub struct Args {
     /// What FILE is.
     #[arg(value_enum)]
     kind: KindArg,
-    /// The file to import.
+    /// The file to import; for facturx, cii and ubl, also a folder of them (its *.pdf or
+    /// *.xml files): one dossier per buyer with all its invoices.
     file: PathBuf,
     /// The creditor's [creditor] table, optionally [terms], [agency] and payment_days
     /// (default 30). Required for csv and fec; for e-invoices it completes the seller's data
@@ -46,16 +47,20 @@ pub struct Args {
     /// overwritten and nothing is written).
     #[arg(long)]
     force: bool,
+    /// FEC: the closing date of the fiscal year (YYYY-MM-DD), instead of the one in the
+    /// file name (a misnamed file); the report notes it.
+    #[arg(long, value_name = "DATE")]
+    closing_date: Option<chrono::NaiveDate>,
+    /// FEC: write the dossiers even when an account's ledger balance differs from the
+    /// balance imported (lines rejected); without it, nothing is written.
+    #[arg(long)]
+    accept_differences: bool,
 }
 
+/// Reads an input bounded by the bytes read (`/dev/zero` or a FIFO report no size).
 fn read(path: &Path) -> Result<Vec<u8>, Problems> {
-    std::fs::read(path).map_err(|e| {
-        Problems::from(Problem::new(
-            &path.display().to_string(),
-            "",
-            format!("cannot read: {e}"),
-        ))
-    })
+    crate::bounded::read(path, crate::bounded::MAX_IMPORT)
+        .map_err(|e| Problems::from(Problem::new(&path.display().to_string(), "", e.to_string())))
 }
 
 fn refuse(problems: &Problems, file: &Path) -> ExitCode {
@@ -76,7 +81,10 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         KindArg::Cii => Kind::Cii,
         KindArg::Ubl => Kind::Ubl,
     };
-    let mut setup = Setup::default();
+    let mut setup = Setup {
+        closing_date: args.closing_date,
+        ..Setup::default()
+    };
     if let Some(path) = &args.creditor {
         let shown = path.display().to_string();
         let parsed = read(path).and_then(|bytes| {
@@ -96,22 +104,64 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
             Err(p) => return Ok(refuse(&p, path)),
         }
     }
-    let bytes = match read(&args.file) {
-        Ok(b) => b,
-        Err(p) => return Ok(refuse(&p, &args.file)),
-    };
     let name = args.file.display().to_string();
-    let source = Source {
-        name: &name,
-        bytes: &bytes,
+    let imported = if args.file.is_dir() {
+        import_folder(kind, &args.file, &setup)
+    } else {
+        read(&args.file).and_then(|bytes| {
+            let source = Source {
+                name: &name,
+                bytes: &bytes,
+            };
+            import::import(kind, &source, &setup)
+        })
     };
-    let result = match import::import(kind, &source, &setup) {
+    let result = match imported {
         Ok(r) => r,
         Err(p) => return Ok(refuse(&p, &args.file)),
     };
 
-    // Never overwrite a dossier someone may have completed by hand, unless told to.
     let out = &args.out;
+    // A ledger that does not reconcile would give dossiers that misstate what is owed.
+    let differences = result.report.differences();
+    if !differences.is_empty() {
+        for a in &differences {
+            eprintln!(
+                "{}: account {}: ledger balance {}{}, imported {}, difference {} (rejected line(s) {})",
+                args.file.display(),
+                a.account,
+                a.ledger_balance,
+                if a.complete {
+                    ""
+                } else {
+                    " without the line(s) whose amount cannot be read"
+                },
+                a.imported_balance,
+                a.difference,
+                a.rejected_lines
+                    .iter()
+                    .map(ToString::to_string)
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            );
+        }
+        if !args.accept_differences {
+            for p in result.rejected.iter() {
+                eprintln!("warning: line not imported: {p}");
+            }
+            eprintln!(
+                "error: {} account(s) do not reconcile with the ledger: nothing written; fix \
+                 the rejected lines, or give --accept-differences",
+                differences.len()
+            );
+            return Ok(ExitCode::FAILURE);
+        }
+        eprintln!(
+            "warning: {} account(s) do not reconcile with the ledger (--accept-differences)",
+            differences.len()
+        );
+    }
+    // Never overwrite a dossier someone may have completed by hand, unless told to.
     if !args.force {
         let existing: Vec<PathBuf> = result
             .dossiers
@@ -185,6 +235,76 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         );
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// At most this many files in a folder imported at once, and this many bytes in all.
+const MAX_FOLDER_FILES: usize = 10_000;
+const MAX_FOLDER_BYTES: u64 = 512 << 20;
+
+/// The e-invoices of a folder (`*.pdf` for Factur-X, `*.xml` for CII and UBL, not in
+/// sub-folders, in name order) imported together.
+fn import_folder(kind: Kind, dir: &Path, setup: &Setup) -> Result<import::Import, Problems> {
+    let shown = dir.display().to_string();
+    let ext = if kind == Kind::Facturx { "pdf" } else { "xml" };
+    let entries = std::fs::read_dir(dir).map_err(|e| {
+        Problems::from(Problem::new(
+            &shown,
+            "",
+            format!("cannot read the folder: {e}"),
+        ))
+    })?;
+    let mut files: Vec<PathBuf> = entries
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| p.is_file() && p.extension().is_some_and(|e| e.eq_ignore_ascii_case(ext)))
+        .collect();
+    files.sort();
+    if files.len() > MAX_FOLDER_FILES {
+        return Err(Problem::new(
+            &shown,
+            "",
+            format!(
+                "{} files, more than the {MAX_FOLDER_FILES} imported at once: split the folder",
+                files.len()
+            ),
+        )
+        .into());
+    }
+    let mut problems = Problems::default();
+    let mut read_files = Vec::new();
+    let mut total = 0u64;
+    for f in &files {
+        match read(f) {
+            Ok(bytes) => {
+                total += bytes.len() as u64;
+                read_files.push((f.display().to_string(), bytes));
+            }
+            Err(p) => problems.0.extend(p.0),
+        }
+        if total > MAX_FOLDER_BYTES {
+            return Err(Problem::new(
+                &shown,
+                "",
+                format!(
+                    "more than {} MiB of files: split the folder",
+                    MAX_FOLDER_BYTES >> 20
+                ),
+            )
+            .into());
+        }
+    }
+    if !problems.is_empty() {
+        return Err(problems);
+    }
+    let sources: Vec<Source<'_>> = read_files
+        .iter()
+        .map(|(name, bytes)| Source { name, bytes })
+        .collect();
+    let folder = Source {
+        name: &shown,
+        bytes: &[],
+    };
+    import::import_folder(kind, &folder, &sources, setup)
 }
 
 fn create_dir(path: &Path) -> anyhow::Result<()> {

@@ -302,8 +302,8 @@ fn collect_toml(root: &Path, dir: &Path, out: &mut Vec<(String, String)>) -> any
                 .unwrap_or(&path)
                 .to_string_lossy()
                 .replace('\\', "/");
-            let text = std::fs::read_to_string(&path)
-                .map_err(|e| anyhow::anyhow!("{}: cannot read: {e}", path.display()))?;
+            let text = crate::bounded::read_text(&path, crate::bounded::MAX_TEXT)
+                .map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?;
             out.push((rel, text));
         }
     }

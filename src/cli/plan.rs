@@ -1,14 +1,14 @@
 //! `relance plan DIR|DOSSIER --as-of DATE`: which dunning step is due when, for one dossier
 //! or every dossier under a folder.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::ExitCode;
 
 use chrono::NaiveDate;
 use serde::Serialize;
 
 use super::{RulesArg, as_of_or_today};
-use crate::dossier::fs::load_dir;
+use crate::dossier::fs::{find_dossiers, load_dir};
 use crate::plan::{Plan, plan};
 
 #[derive(Debug, Clone, Copy, clap::ValueEnum)]
@@ -38,40 +38,10 @@ enum Outcome {
     Failed { path: String, error: String },
 }
 
-/// Every dossier folder under `root` (a folder holding `dossier.toml` or `dossier.json`),
-/// sorted by path so the output order never depends on the file system.
-pub(crate) fn dossier_dirs(root: &Path) -> Vec<PathBuf> {
-    fn walk(dir: &Path, out: &mut Vec<PathBuf>) {
-        if dir.join("dossier.toml").is_file() || dir.join("dossier.json").is_file() {
-            out.push(dir.to_path_buf());
-            return;
-        }
-        let Ok(entries) = std::fs::read_dir(dir) else {
-            return;
-        };
-        let mut subdirs: Vec<PathBuf> = entries
-            .flatten()
-            .map(|e| e.path())
-            .filter(|p| p.is_dir() && !p.is_symlink())
-            .collect();
-        subdirs.sort();
-        for sub in subdirs {
-            walk(&sub, out);
-        }
-    }
-    let mut out = Vec::new();
-    if root.is_file() {
-        out.push(root.to_path_buf());
-    } else {
-        walk(root, &mut out);
-    }
-    out
-}
-
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     let rules = args.rules.load()?;
     let as_of = as_of_or_today(args.as_of);
-    let dirs = dossier_dirs(&args.path);
+    let dirs = find_dossiers(&args.path);
     if dirs.is_empty() {
         anyhow::bail!(
             "{}: no dossier (dossier.toml or dossier.json) found",
@@ -79,7 +49,15 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         );
     }
     let mut outcomes = Vec::with_capacity(dirs.len());
-    for dir in &dirs {
+    for found in &dirs {
+        let dir = &found.dir;
+        if let Some(problem) = &found.problem {
+            outcomes.push(Outcome::Failed {
+                path: dir.display().to_string(),
+                error: format!("{}: {problem}", dir.display()),
+            });
+            continue;
+        }
         let outcome = match load_dir(dir) {
             Err(problems) => Outcome::Failed {
                 path: dir.display().to_string(),

@@ -238,7 +238,10 @@ impl Renderer {
     ) -> Result<Vec<u8>, RenderError> {
         let result = self
             .compile_letter(template, data, opts)
-            .and_then(|(world, document)| export(&world, &document, template, opts));
+            .and_then(|(world, mut document)| {
+                bound_metadata(&mut document);
+                export(&world, &document, template, opts)
+            });
         comemo::evict(CACHE_MAX_AGE);
         result
     }
@@ -440,6 +443,39 @@ fn compile(world: &LetterWorld<'_>, template: &str) -> Result<PagedDocument, Ren
                 template: template.to_owned(),
                 diagnostics,
             })
+        }
+    }
+}
+
+/// The longest metadata string written (title, author, description, keyword). PDF/A
+/// forbids strings over 32,767 bytes (ISO 19005-2, 6.1.13, from the PDF's implementation
+/// limits), and a reader shows a title on one line: a subject listing 500 invoice numbers
+/// is shortened here, with an ellipsis, while the letter itself still lists them all.
+const MAX_METADATA_CHARS: usize = 500;
+
+fn bound_metadata(document: &mut PagedDocument) {
+    let info = document.info_mut();
+    let cut = |s: &typst::ecow::EcoString| -> Option<typst::ecow::EcoString> {
+        if s.chars().count() <= MAX_METADATA_CHARS {
+            return None;
+        }
+        let head: String = s.chars().take(MAX_METADATA_CHARS).collect();
+        // At the last list separator or space, so no number is shown cut.
+        let at = head
+            .rfind(", ")
+            .or_else(|| head.rfind(' '))
+            .unwrap_or(head.len());
+        Some(format!("{} …", &head[..at]).into())
+    };
+    if let Some(short) = info.title.as_ref().and_then(cut) {
+        info.title = Some(short);
+    }
+    if let Some(short) = info.description.as_ref().and_then(cut) {
+        info.description = Some(short);
+    }
+    for s in info.author.iter_mut().chain(info.keywords.iter_mut()) {
+        if let Some(short) = cut(s) {
+            *s = short;
         }
     }
 }

@@ -24,6 +24,13 @@ const MAX_REFERENCE: usize = 64;
 const MAX_TEXT: usize = 2000;
 /// A French address block has at most 6 lines (NF Z 10-011).
 const MAX_ADDRESS_LINES: usize = 6;
+/// The largest dossier the documents are made for: at 2,500 invoices the statement
+/// (décompte) took 2.3 GB to render (`benches/large.rs`), at this size under 1 GB; `check`
+/// says so.
+pub const MAX_INVOICES: usize = 1_000;
+/// Payments and events: each is a line of the statement or of the timeline.
+pub const MAX_PAYMENTS: usize = 10_000;
+pub const MAX_EVENTS: usize = 10_000;
 /// Larger amounts are typing mistakes; the bound keeps every product far from overflow.
 const MAX_AMOUNT: &str = "999999999999.99";
 
@@ -343,6 +350,22 @@ impl Reader<'_> {
                 None,
                 "a dossier needs at least one [[invoices]] entry",
             );
+        }
+        for (what, count, max) in [
+            ("invoices", invoice_nodes.len(), MAX_INVOICES),
+            ("payments", count_of(&t, "payments"), MAX_PAYMENTS),
+            ("events", count_of(&t, "events"), MAX_EVENTS),
+        ] {
+            if count > max {
+                self.problem(
+                    what,
+                    None,
+                    format!(
+                        "{count} {what}, more than the {max} a dossier supports (its documents \
+                         would not render in bounded time and memory): split the dossier"
+                    ),
+                );
+            }
         }
         let mut invoices = Vec::new();
         let mut numbers: BTreeMap<String, String> = BTreeMap::new();
@@ -864,6 +887,17 @@ impl Reader<'_> {
     }
 }
 
+/// How many entries the array `key` of `t` holds, before they are read.
+fn count_of(t: &Table<'_>, key: &str) -> usize {
+    t.entries
+        .iter()
+        .find(|e| e.key == key)
+        .map_or(0, |e| match &e.node.value {
+            Value::Array(items) => items.len(),
+            _ => 0,
+        })
+}
+
 fn raw_number(node: &Node) -> Option<String> {
     match &node.value {
         Value::Table(entries) => entries
@@ -1004,7 +1038,11 @@ pub fn address_problem(lines: &[String]) -> Option<String> {
         if line.trim().is_empty() {
             return Some("an empty line".to_string());
         }
-        if line.chars().count() > 200 || line.chars().any(char::is_control) {
+        if line.chars().count() > 200
+            || line
+                .chars()
+                .any(|c| c.is_control() || crate::tree::is_invisible(c))
+        {
             return Some(
                 "a line longer than 200 characters or with a control character".to_string(),
             );

@@ -12,8 +12,8 @@ use chrono::NaiveDate;
 use rust_decimal::Decimal;
 
 pub use load::{
-    CreditorFile, Format, MAX_PAYMENT_DAYS, address_problem, check_piece_path, is_email, parse,
-    parse_amount, parse_creditor_file,
+    CreditorFile, Format, MAX_EVENTS, MAX_INVOICES, MAX_PAYMENT_DAYS, MAX_PAYMENTS,
+    address_problem, check_piece_path, is_email, parse, parse_amount, parse_creditor_file,
 };
 
 /// A validated dossier. Every invariant of spec §1 holds: unique invoice numbers,

@@ -9,7 +9,9 @@ use std::collections::BTreeMap;
 use rust_decimal::Decimal;
 
 use super::encoding::{Legacy, decode};
-use super::values::{clean_text, parse_amount, parse_csv_date};
+use super::values::{
+    clean_text, line_at, line_starts, parse_amount, parse_csv_date, physical_lines,
+};
 use super::{Context, Draft, InvoiceDraft, PaymentDraft, by_account};
 use crate::dossier::ids::is_valid_siren;
 use crate::dossier::{DebtorKind, address_problem, is_email};
@@ -27,7 +29,7 @@ struct Sheet {
 
 fn read_sheet(bytes: &[u8], file: &str) -> Result<Sheet, Problems> {
     let (text, encoding) = decode(bytes, Legacy::Windows1252);
-    let first = text.lines().next().unwrap_or("");
+    let first = physical_lines(&text).first().copied().unwrap_or("");
     if first.trim().is_empty() {
         return Err(Problem::new(file, "", "empty file: expected a header line")
             .at_line(Some(1))
@@ -41,14 +43,25 @@ fn read_sheet(bytes: &[u8], file: &str) -> Result<Sheet, Problems> {
         .from_reader(text.as_bytes());
     let mut records = Vec::new();
     let mut problems = Problems::default();
+    // The csv crate counts `\n` only: lines are counted here from each record's byte
+    // offset, whatever the line ends (CRLF, lone CR).
+    let starts = line_starts(&text);
+    // A record after a CRLF may be said to start at the `\n` of the line before.
+    let line_of = |p: &::csv::Position| {
+        let mut at = p.byte() as usize;
+        while matches!(text.as_bytes().get(at), Some(b'\r' | b'\n')) {
+            at += 1;
+        }
+        line_at(&starts, at)
+    };
     for record in reader.records() {
         match record {
             Ok(r) => {
-                let line = r.position().map_or(0, |p| p.line() as usize);
+                let line = r.position().map_or(0, line_of);
                 records.push((line, r.iter().map(str::to_string).collect::<Vec<_>>()));
             }
             Err(e) => {
-                let line = e.position().map(|p| p.line() as usize);
+                let line = e.position().map(line_of);
                 problems.push(Problem::new(file, "", format!("unreadable CSV: {e}")).at_line(line));
                 break;
             }

@@ -14,7 +14,7 @@ use chrono::NaiveDate;
 use rust_decimal::Decimal;
 
 use super::encoding::{Legacy, decode};
-use super::values::{clean_text, parse_amount, parse_fec_date};
+use super::values::{clean_text, parse_amount, parse_fec_date, physical_lines};
 use super::{Context, Draft, InvoiceDraft, PaymentDraft, by_account};
 use crate::dossier::CreditorFile;
 use crate::dossier::ids::is_valid_siren;
@@ -56,9 +56,15 @@ struct Line {
     piece_date: String,
     description: String,
     journal: String,
+    /// `EcritureNum`, when the file has the column.
+    entry_num: String,
 }
 
-pub(super) fn read(cx: &mut Context<'_>, creditor: &CreditorFile) -> Result<Vec<Draft>, Problems> {
+pub(super) fn read(
+    cx: &mut Context<'_>,
+    creditor: &CreditorFile,
+    closing_override: Option<NaiveDate>,
+) -> Result<Vec<Draft>, Problems> {
     let file = cx.source.file_name().to_string();
     let Some((siren, closing_raw)) = name_parts(&file) else {
         return Err(Problem::new(
@@ -69,12 +75,26 @@ pub(super) fn read(cx: &mut Context<'_>, creditor: &CreditorFile) -> Result<Vec<
         )
         .into());
     };
-    let closing = parse_fec_date(closing_raw).map_err(|m| {
+    let named = parse_fec_date(closing_raw).map_err(|m| {
         Problems::from(
             Problem::new(&file, "", format!("closing date in the file name: {m}"))
                 .with_value(closing_raw),
         )
-    })?;
+    });
+    let closing = match (closing_override, named) {
+        (Some(given), named) => {
+            if named.as_ref().ok() != Some(&given) {
+                cx.assume(
+                    "closing_date",
+                    format!(
+                        "closing date {given} from --closing-date, not the file name's {closing_raw}"
+                    ),
+                );
+            }
+            given
+        }
+        (None, named) => named?,
+    };
     cx.report.closing_date = Some(closing.to_string());
     match &creditor.creditor.siren {
         Some(s) if s != siren => {
@@ -103,7 +123,7 @@ pub(super) fn read(cx: &mut Context<'_>, creditor: &CreditorFile) -> Result<Vec<
 
     let (text, encoding) = decode(cx.source.bytes, Legacy::Iso8859_15);
     cx.report.encoding = Some(encoding.to_string());
-    let mut lines = text.split('\n').map(|l| l.strip_suffix('\r').unwrap_or(l));
+    let mut lines = physical_lines(&text).into_iter();
     let header = lines.next().unwrap_or("").trim_start_matches('\u{feff}');
     let sep = ['\t', '|', ';']
         .into_iter()
@@ -165,6 +185,16 @@ pub(super) fn read(cx: &mut Context<'_>, creditor: &CreditorFile) -> Result<Vec<
         col("ecriturelib"),
         col("journalcode"),
     );
+    let (c_num, c_entry_date) = (col("ecriturenum"), col("ecrituredate"));
+    // Entries dated after the closing date: the file name's date is wrong, and with it
+    // which lettered entries were still open (first such line, and how many).
+    let mut after_closing: Option<(usize, NaiveDate)> = None;
+    let mut after_closing_count = 0usize;
+    // Every readable line of each customer account, for the reconciliation.
+    let mut ledger: BTreeMap<String, Decimal> = BTreeMap::new();
+    let mut rejected_of: BTreeMap<String, Vec<usize>> = BTreeMap::new();
+    // Accounts with a line whose amount cannot be read: their ledger balance is unknown.
+    let mut unreadable: BTreeSet<String> = BTreeSet::new();
 
     let mut read = Vec::new();
     let mut other_accounts = 0usize;
@@ -184,6 +214,13 @@ pub(super) fn read(cx: &mut Context<'_>, creditor: &CreditorFile) -> Result<Vec<
         }
         let get = |c: usize| fields.get(c).copied().unwrap_or("");
         let compte = get(c_compte);
+        let dated = c_entry_date.unwrap_or(c_date);
+        if let Ok(d) = parse_fec_date(get(dated))
+            && d > closing
+        {
+            after_closing_count += 1;
+            after_closing.get_or_insert((line, d));
+        }
         if fields.len() != names.len() {
             if compte.starts_with("411") || fields.len() <= c_compte {
                 cx.reject(
@@ -213,6 +250,13 @@ pub(super) fn read(cx: &mut Context<'_>, creditor: &CreditorFile) -> Result<Vec<
         .map(clean_text)
         .filter(|l| !l.is_empty());
         let mut ok = true;
+        match amounts.read(&fields) {
+            Ok(a) => *ledger.entry(account.clone()).or_default() += a,
+            Err(_) => {
+                ledger.entry(account.clone()).or_default();
+                unreadable.insert(account.clone());
+            }
+        }
         let amount = match amounts.read(&fields) {
             Ok(a) if a.is_zero() => {
                 cx.reject(Some(line), "Debit", None, "debit and credit are both zero");
@@ -240,6 +284,7 @@ pub(super) fn read(cx: &mut Context<'_>, creditor: &CreditorFile) -> Result<Vec<
             }
         };
         if !ok {
+            rejected_of.entry(account.clone()).or_default().push(line);
             if !lettering.is_empty() {
                 broken.entry((account, lettering)).or_insert(line);
             }
@@ -256,10 +301,25 @@ pub(super) fn read(cx: &mut Context<'_>, creditor: &CreditorFile) -> Result<Vec<
             lettering,
             lettered_on,
             piece_ref: get(c_ref).to_string(),
+            entry_num: c_num.map(get).unwrap_or("").to_string(),
             piece_date: get(c_date).to_string(),
             description: c_lib.map(get).map(clean_text).unwrap_or_default(),
             journal: c_journal.map(get).unwrap_or("").to_string(),
         });
+    }
+    if let Some((first, date)) = after_closing {
+        return Err(Problem::new(
+            &file,
+            "",
+            format!(
+                "{after_closing_count} entr(y/ies) dated after the closing date {closing} \
+                 (first: line {first}, {date}): the file name gives the wrong closing date, \
+                 and with it which lettered entries were still open; rename the file or give \
+                 --closing-date"
+            ),
+        )
+        .at_line(Some(first))
+        .into());
     }
     if other_accounts > 0 {
         cx.assume(
@@ -298,6 +358,7 @@ pub(super) fn read(cx: &mut Context<'_>, creditor: &CreditorFile) -> Result<Vec<
                 .or_default() += l.amount;
         }
     }
+    let shared = shared_pieces(&read);
     let mut partial_reported: BTreeSet<(String, String)> = BTreeSet::new();
     let mut drafts: BTreeMap<String, Draft> = BTreeMap::new();
     // (account, number) -> index of the invoice in its draft, and its issue date.
@@ -347,7 +408,11 @@ pub(super) fn read(cx: &mut Context<'_>, creditor: &CreditorFile) -> Result<Vec<
                 ));
             }
         }
-        let Some(item) = open_item(cx, l) else {
+        let Some(item) = open_item(cx, l, &shared) else {
+            rejected_of
+                .entry(l.account.clone())
+                .or_default()
+                .push(l.line);
             continue;
         };
         let draft = by_account(&mut drafts, &l.account);
@@ -396,11 +461,29 @@ pub(super) fn read(cx: &mut Context<'_>, creditor: &CreditorFile) -> Result<Vec<
                                  {date} (line {first}): one number, two dates"
                             ),
                         );
+                        rejected_of
+                            .entry(l.account.clone())
+                            .or_default()
+                            .push(l.line);
                         continue;
                     }
                     None => {}
                 }
                 numbers.insert(key, (draft.invoices.len(), issued, l.line));
+                let derived = if shared.contains(&(l.account.clone(), clean_text(&l.piece_ref))) {
+                    format!(
+                        "; number derived from PieceRef \"{}\" {}, since that piece (a batch \
+                         piece) holds several open entries of this account with different dates",
+                        clean_text(&l.piece_ref),
+                        if l.entry_num.is_empty() {
+                            "and the PieceDate".to_string()
+                        } else {
+                            format!("and EcritureNum {}", l.entry_num)
+                        }
+                    )
+                } else {
+                    String::new()
+                };
                 draft.invoices.push(InvoiceDraft {
                     number,
                     issued,
@@ -408,7 +491,7 @@ pub(super) fn read(cx: &mut Context<'_>, creditor: &CreditorFile) -> Result<Vec<
                     amount: l.amount,
                     description: Some(l.description.clone()).filter(|d| !d.is_empty()),
                     piece: None,
-                    origin: format!("FEC line {}{journal}: {why}", l.line),
+                    origin: format!("FEC line {}{journal}: {why}{derived}", l.line),
                     amount_note: None,
                 });
             }
@@ -436,10 +519,88 @@ pub(super) fn read(cx: &mut Context<'_>, creditor: &CreditorFile) -> Result<Vec<
             }
         }
     }
+    if !shared.is_empty() {
+        let pieces: BTreeSet<&str> = shared.iter().map(|(_, p)| p.as_str()).collect();
+        cx.assume(
+            "PieceRef",
+            format!(
+                "{} batch piece(s) ({}) hold open entries of one account with different dates: \
+                 each such invoice is numbered PieceRef-EcritureNum (or PieceRef-date without \
+                 that column) so that none is dropped",
+                pieces.len(),
+                pieces.into_iter().take(5).collect::<Vec<_>>().join(", ")
+            ),
+        );
+    }
+    cx.report.accounts = reconcile(&read, &drafts, &ledger, &rejected_of, closing);
+    for a in &mut cx.report.accounts {
+        a.complete = !unreadable.contains(&a.account);
+    }
     Ok(drafts
         .into_values()
         .filter(|d| !d.invoices.is_empty() || !d.payments.is_empty())
         .collect())
+}
+
+/// Each account's ledger balance against what its draft holds.
+fn reconcile(
+    read: &[Line],
+    drafts: &BTreeMap<String, Draft>,
+    ledger: &BTreeMap<String, Decimal>,
+    rejected_of: &BTreeMap<String, Vec<usize>>,
+    closing: NaiveDate,
+) -> Vec<super::Reconciliation> {
+    let mut closed: BTreeMap<&str, BTreeMap<&str, Decimal>> = BTreeMap::new();
+    for l in read {
+        if lettered_at_closing(l, closing) {
+            *closed
+                .entry(l.account.as_str())
+                .or_default()
+                .entry(l.lettering.as_str())
+                .or_default() += l.amount;
+        }
+    }
+    ledger
+        .iter()
+        .map(|(account, balance)| {
+            let imported = drafts.get(account).map_or(Decimal::ZERO, |d| {
+                d.invoices.iter().map(|i| i.amount).sum::<Decimal>()
+                    - d.payments.iter().map(|p| p.amount).sum::<Decimal>()
+            });
+            let mut rejected = rejected_of.get(account).cloned().unwrap_or_default();
+            rejected.sort_unstable();
+            rejected.dedup();
+            super::Reconciliation {
+                account: account.clone(),
+                ledger_balance: cents_string(*balance),
+                closed_groups: closed
+                    .get(account.as_str())
+                    .map_or(0, |g| g.values().filter(|v| v.is_zero()).count()),
+                imported_balance: cents_string(imported),
+                difference: cents_string(*balance - imported),
+                complete: true,
+                rejected_lines: rejected,
+            }
+        })
+        .collect()
+}
+
+/// The `(account, PieceRef)` of the open debits whose piece is shared by lines of
+/// different `PieceDate`s in one account: a batch piece (a monthly sales piece over many
+/// invoices), whose invoices get a derived number each rather than be merged or dropped.
+fn shared_pieces(read: &[Line]) -> BTreeSet<(String, String)> {
+    let mut dates: BTreeMap<(String, String), BTreeSet<&str>> = BTreeMap::new();
+    for l in read.iter().filter(|l| l.amount > Decimal::ZERO) {
+        dates
+            .entry((l.account.clone(), clean_text(&l.piece_ref)))
+            .or_default()
+            .insert(l.piece_date.as_str());
+    }
+    dates
+        .into_iter()
+        .filter(|((_, piece), d)| !piece.is_empty() && d.len() > 1)
+        .map(|(k, _)| k)
+        .collect()
 }
 
 fn lettered_at_closing(l: &Line, closing: NaiveDate) -> bool {
@@ -454,7 +615,11 @@ enum OpenItem {
 }
 
 /// Reads the fields an open line needs, or rejects it saying which is missing.
-fn open_item(cx: &mut Context<'_>, l: &Line) -> Option<OpenItem> {
+fn open_item(
+    cx: &mut Context<'_>,
+    l: &Line,
+    shared: &BTreeSet<(String, String)>,
+) -> Option<OpenItem> {
     let mut ok = true;
     let date = match parse_fec_date(&l.piece_date) {
         Ok(d) => Some(d),
@@ -466,7 +631,15 @@ fn open_item(cx: &mut Context<'_>, l: &Line) -> Option<OpenItem> {
         }
     };
     if l.amount > Decimal::ZERO {
-        let number = clean_text(&l.piece_ref);
+        let mut number = clean_text(&l.piece_ref);
+        if shared.contains(&(l.account.clone(), number.clone())) {
+            let suffix = if l.entry_num.is_empty() {
+                l.piece_date.clone()
+            } else {
+                clean_text(&l.entry_num)
+            };
+            number = format!("{number}-{suffix}");
+        }
         if number.is_empty() {
             cx.reject(
                 Some(l.line),

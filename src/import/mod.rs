@@ -14,6 +14,7 @@ mod csv;
 mod einvoice;
 pub mod encoding;
 mod fec;
+mod folder;
 pub mod values;
 pub mod write;
 
@@ -31,6 +32,7 @@ use crate::error::{Problem, Problems};
 use crate::money::cents_string;
 
 pub use csv::{Customer, Customers, parse_customers};
+pub use folder::import_folder;
 
 /// The days from issue to due date assumed when neither the source nor `--creditor`
 /// gives them (spec §5: `payment_days`, default 30; C. com. L441-10 I).
@@ -90,6 +92,8 @@ impl Source<'_> {
 pub struct Setup {
     pub creditor: Option<CreditorFile>,
     pub customers: Option<Customers>,
+    /// FEC: the closing date to use instead of the file name's (a misnamed file).
+    pub closing_date: Option<NaiveDate>,
 }
 
 /// The result of an import: the dossiers to write, the report, and the lines rejected.
@@ -140,6 +144,39 @@ pub struct Report {
     pub rejected_lines: Vec<Rejected>,
     pub assumptions: Vec<Note>,
     pub missing: Vec<Note>,
+    /// FEC: every customer account's ledger balance against the balance imported.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub accounts: Vec<Reconciliation>,
+}
+
+/// One customer account reconciled: the balance of all its lines in the ledger, and the
+/// balance of the open items imported from it (written or skipped). They differ only when
+/// lines were rejected; the difference is then said, and the import fails unless accepted.
+#[derive(Debug, Clone, Serialize)]
+pub struct Reconciliation {
+    pub account: String,
+    /// Debit minus credit of every line of the account that could be read.
+    pub ledger_balance: String,
+    /// The lettering groups balanced by the closing date: they add nothing to either side.
+    pub closed_groups: usize,
+    /// Invoices minus payments imported (what the dossier, written or skipped, holds).
+    pub imported_balance: String,
+    /// `ledger_balance - imported_balance`: zero when every line is accounted for.
+    pub difference: String,
+    /// False when a line's amount cannot be read: the ledger balance leaves it out.
+    pub complete: bool,
+    /// Lines of this account left out (rejected), which explain a difference.
+    pub rejected_lines: Vec<usize>,
+}
+
+impl Report {
+    /// The accounts whose ledger balance differs from what was imported.
+    pub fn differences(&self) -> Vec<&Reconciliation> {
+        self.accounts
+            .iter()
+            .filter(|a| !a.complete || a.difference.trim_start_matches('-') != "0.00")
+            .collect()
+    }
 }
 
 #[derive(Debug, Clone, Default, Serialize)]
@@ -218,7 +255,7 @@ pub fn import(kind: Kind, source: &Source<'_>, setup: &Setup) -> Result<Import, 
                 .into());
             };
             let drafts = if kind == Kind::Fec {
-                fec::read(&mut cx, file)?
+                fec::read(&mut cx, file, setup.closing_date)?
             } else {
                 csv::read(&mut cx)?
             };
@@ -331,6 +368,7 @@ impl<'s> Context<'s> {
                 rejected_lines: Vec::new(),
                 assumptions: Vec::new(),
                 missing: Vec::new(),
+                accounts: Vec::new(),
             },
             rejected: Vec::new(),
             header: Vec::new(),

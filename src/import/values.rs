@@ -297,7 +297,13 @@ fn fold(c: char) -> String {
 
 /// Collapses runs of blanks and control characters into one space and trims: labels in
 /// exports are often padded to a fixed width, and a dossier refuses control characters.
+/// Invisible characters (direction overrides, zero-width) are written as their visible
+/// code (`<U+202E>`), so that the text shown is the text compared.
 pub fn clean_text(raw: &str) -> String {
+    crate::tree::neutralise_invisible(&collapse_blanks(raw))
+}
+
+fn collapse_blanks(raw: &str) -> String {
     let mut out = String::new();
     for word in raw.split(|c: char| c.is_whitespace() || c.is_control()) {
         if word.is_empty() {
@@ -311,9 +317,76 @@ pub fn clean_text(raw: &str) -> String {
     out
 }
 
+/// The lines of `text` whatever their ends: `\r\n`, a lone `\n` or a lone `\r` (old Mac
+/// exports), so that line `n` is the `n`-th line an editor shows.
+pub fn physical_lines(text: &str) -> Vec<&str> {
+    let mut out = Vec::new();
+    let b = text.as_bytes();
+    let (mut start, mut i) = (0, 0);
+    while i < b.len() {
+        match b[i] {
+            b'\n' => {
+                out.push(&text[start..i]);
+                start = i + 1;
+            }
+            b'\r' => {
+                out.push(&text[start..i]);
+                if b.get(i + 1) == Some(&b'\n') {
+                    i += 1;
+                }
+                start = i + 1;
+            }
+            _ => {}
+        }
+        i += 1;
+    }
+    if start < b.len() {
+        out.push(&text[start..]);
+    }
+    out
+}
+
+/// The byte offsets where the physical lines of `text` start (see [`physical_lines`]).
+pub fn line_starts(text: &str) -> Vec<usize> {
+    let b = text.as_bytes();
+    let mut starts = vec![0];
+    let mut i = 0;
+    while i < b.len() {
+        match b[i] {
+            b'\n' => starts.push(i + 1),
+            b'\r' => {
+                if b.get(i + 1) == Some(&b'\n') {
+                    i += 1;
+                }
+                starts.push(i + 1);
+            }
+            _ => {}
+        }
+        i += 1;
+    }
+    starts
+}
+
+/// The 1-based physical line holding byte `offset`, given [`line_starts`].
+pub fn line_at(starts: &[usize], offset: usize) -> usize {
+    starts.partition_point(|&s| s <= offset).max(1)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn physical_lines_whatever_the_line_ends() {
+        for text in ["a\nb\nc\n", "a\r\nb\r\nc\r\n", "a\rb\rc\r", "a\r\nb\rc"] {
+            assert_eq!(physical_lines(text), ["a", "b", "c"], "{text:?}");
+            let starts = line_starts(text);
+            let c = text.find('c').unwrap();
+            assert_eq!(line_at(&starts, c), 3, "{text:?}");
+            assert_eq!(line_at(&starts, 0), 1);
+        }
+        assert_eq!(physical_lines("a\n\nb"), ["a", "", "b"]);
+    }
 
     fn ok(s: &str) -> String {
         parse_amount(s)

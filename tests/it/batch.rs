@@ -366,3 +366,194 @@ fn shard_and_jobs_are_checked() {
     assert_eq!(output.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&output.stderr).contains("no dossier"));
 }
+
+/// `n` generated dossiers under `input`, each with a step due, renamed to `references`.
+fn dossiers_named(input: &Path, references: &[&str]) -> Vec<PathBuf> {
+    let generated = write_dossiers(input, references.len(), false);
+    generated
+        .iter()
+        .zip(references)
+        .map(|(e, r)| {
+            let file = input.join(&e.path).join("dossier.toml");
+            let text = std::fs::read_to_string(&file).unwrap();
+            let quoted = serde_json::to_string(r).unwrap();
+            let text = text.replace(&format!("\"{}\"", e.reference), &quoted);
+            std::fs::write(&file, text).unwrap();
+            input.join(&e.path)
+        })
+        .collect()
+}
+
+fn entries_by_path(summary: &Value) -> BTreeMap<String, Value> {
+    summary["entries"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| (e["path"].as_str().unwrap().to_string(), e.clone()))
+        .collect()
+}
+
+#[test]
+fn output_folders_never_meet_and_reserved_names_are_portable() {
+    let dir = fresh_dir("folders");
+    let input = dir.join("dossiers");
+    let hashed = relance::batch::folder_name("DOS 2026/0042");
+    dossiers_named(
+        &input,
+        &["DOS 2026/0042", &hashed, "CASE-1", "case-1", "CON", "=1+2"],
+    );
+    let out = dir.join("out");
+    let output = batch(&input, &out, &["--jobs", "2"]);
+    let s = summary(&out.join("summary.json"));
+    let by_path = entries_by_path(&s);
+    let folder = |p: &str| {
+        let files = by_path[p]["files"].as_array().unwrap();
+        files[0]
+            .as_str()
+            .unwrap()
+            .split('/')
+            .next()
+            .unwrap()
+            .to_string()
+    };
+    assert_eq!(by_path["d-00000"]["outcome"], "produced", "{s}");
+    assert_eq!(by_path["d-00001"]["outcome"], "produced", "{s}");
+    assert_ne!(
+        folder("d-00000"),
+        folder("d-00001"),
+        "two references, two folders"
+    );
+    for p in ["d-00002", "d-00003"] {
+        assert_eq!(by_path[p]["outcome"], "failed", "{s}");
+        assert!(
+            by_path[p]["error"]
+                .as_str()
+                .unwrap()
+                .contains("meets that of"),
+            "{s}"
+        );
+    }
+    assert_eq!(by_path["d-00004"]["outcome"], "produced", "{s}");
+    assert_ne!(folder("d-00004").to_ascii_uppercase(), "CON");
+    assert_eq!(output.status.code(), Some(1));
+    // The formula-like reference is text in the CSV summary.
+    let csv = std::fs::read_to_string(out.join("summary.csv")).unwrap();
+    assert!(csv.contains("\n'=1+2,"), "{csv}");
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[cfg(unix)]
+#[test]
+fn symlinked_and_unreadable_dossier_folders_are_reported_not_left_out() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = fresh_dir("hidden");
+    let input = dir.join("dossiers");
+    let elsewhere = dir.join("elsewhere");
+    let made = dossiers_named(&elsewhere, &["LINKED-1", "DANGLING-1", "LOCKED-1"]);
+    std::fs::create_dir_all(&input).unwrap();
+    dossiers_named(&input.join("plain"), &["PLAIN-1"]);
+    std::os::unix::fs::symlink(&made[0], input.join("linked")).unwrap();
+    // A dossier file that is a dangling symlink.
+    std::fs::create_dir_all(input.join("dangling")).unwrap();
+    std::os::unix::fs::symlink(
+        dir.join("nowhere.toml"),
+        input.join("dangling/dossier.toml"),
+    )
+    .unwrap();
+    // A folder that cannot be read (not testable as root, who reads everything).
+    let locked = input.join("locked");
+    std::fs::rename(&made[2], &locked).unwrap();
+    std::fs::set_permissions(&locked, std::fs::Permissions::from_mode(0o000)).unwrap();
+    let unreadable = std::fs::read_dir(&locked).is_err();
+
+    let out = dir.join("out");
+    let output = batch(&input, &out, &[]);
+    std::fs::set_permissions(&locked, std::fs::Permissions::from_mode(0o755)).unwrap();
+    assert_eq!(output.status.code(), Some(1));
+    let s = summary(&out.join("summary.json"));
+    let by_path = entries_by_path(&s);
+    assert_eq!(by_path["plain/d-00000"]["outcome"], "produced", "{s}");
+    assert_eq!(by_path["linked"]["outcome"], "failed", "{s}");
+    assert!(
+        by_path["linked"]["error"]
+            .as_str()
+            .unwrap()
+            .contains("symlink"),
+        "{s}"
+    );
+    assert_eq!(by_path["dangling"]["outcome"], "failed", "{s}");
+    if unreadable {
+        assert_eq!(by_path["locked"]["outcome"], "failed", "{s}");
+    }
+
+    let plan = relance()
+        .args(["plan"])
+        .arg(&input)
+        .args(["--as-of", AS_OF, "--format", "json"])
+        .output()
+        .unwrap();
+    assert_eq!(plan.status.code(), Some(1));
+    let text = String::from_utf8_lossy(&plan.stdout);
+    assert!(
+        text.contains("linked") && text.contains("dangling"),
+        "{text}"
+    );
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+/// A worker that dies (here made to abort, as the kernel kills a process out of memory)
+/// fails only the dossier it was on: a new worker produces the rest, the summary is written.
+#[cfg(debug_assertions)]
+#[test]
+fn a_dead_worker_fails_only_its_dossier() {
+    let dir = fresh_dir("death");
+    let input = dir.join("dossiers");
+    dossiers_named(&input, &["LIVE-1", "DIES-1", "LIVE-2", "LIVE-3"]);
+    let out = dir.join("out");
+    let output = batch(&input, &out, &["--jobs", "1", "--debug-abort-on", "DIES-1"]);
+    assert_eq!(
+        output.status.code(),
+        Some(1),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let s = summary(&out.join("summary.json"));
+    assert_eq!(s["produced"], 3, "{s}");
+    assert_eq!(s["failed"], 1, "{s}");
+    let by_path = entries_by_path(&s);
+    assert_eq!(by_path["d-00001"]["reference"], "DIES-1");
+    assert!(
+        by_path["d-00001"]["error"]
+            .as_str()
+            .unwrap()
+            .contains("worker process producing this dossier died"),
+        "{s}"
+    );
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn an_orphaned_worker_exits_quietly_on_a_broken_pipe() {
+    let dir = fresh_dir("orphan");
+    let input = dir.join("dossiers");
+    dossiers_named(&input, &["ORPHAN-1", "ORPHAN-2"]);
+    let mut child = relance()
+        .arg("batch")
+        .arg(&input)
+        .args(["--as-of", AS_OF, "--out"])
+        .arg(dir.join("out"))
+        .args(["--jobs", "1", "--worker", "--shard", "0/1"])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    // The parent is gone: nobody reads the worker's reports.
+    drop(child.stdout.take());
+    let output = child.wait_with_output().unwrap();
+    let err = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        !err.contains("panicked") && !err.contains("Broken pipe"),
+        "{err}"
+    );
+    std::fs::remove_dir_all(&dir).unwrap();
+}

@@ -158,6 +158,7 @@ fn import_is_byte_identical_across_runs() {
             "tests/import/relance.toml",
             "--customers",
             "tests/import/clients.csv",
+            "--accept-differences",
             "--out",
         ]
         .iter()
@@ -239,6 +240,7 @@ fn every_written_dossier_reads_back_equal() {
     let setup = Setup {
         creditor: Some(creditor),
         customers: None,
+        closing_date: None,
     };
     for (kind, file) in [
         (Kind::Fec, "tests/import/732829320FEC20251231.txt"),
@@ -286,6 +288,7 @@ fn fec_open_items_follow_the_lettering() {
         &Setup {
             creditor: Some(creditor),
             customers: None,
+            closing_date: None,
         },
     )
     .unwrap();
@@ -341,6 +344,7 @@ fn creditor_setup() -> Setup {
     Setup {
         creditor: Some(creditor),
         customers: None,
+        closing_date: None,
     }
 }
 
@@ -411,7 +415,7 @@ VE\t411000\tC3\tFromagerie Paul\tF-22\t20251012\tVente\t50,00\t0,00\t\t\n\
 VE\t411000\tC3\tFromagerie Paul\tF-22\t20251013\tVente\t60,00\t0,00\t\t\n";
     let r = import_text(Kind::Fec, FEC, text.as_bytes());
     let all = rejected(&r);
-    assert_eq!(all.len(), 3, "{all:#?}");
+    assert_eq!(all.len(), 2, "{all:#?}");
     assert!(
         all[1].starts_with(&format!("{FEC}: Credit: \"9OO,00\"")),
         "{}",
@@ -424,16 +428,10 @@ VE\t411000\tC3\tFromagerie Paul\tF-22\t20251013\tVente\t60,00\t0,00\t\t\n";
              still open cannot be told (line 2)"
         )
     );
-    assert_eq!(
-        all[2],
-        format!(
-            "{FEC}: PieceRef: \"F-22\": the same piece is already an open invoice of this account \
-             dated 2025-10-12 (line 6): one number, two dates (line 7)"
-        )
-    );
+    // One piece, two dates (a batch piece): both kept, each with a derived number.
     let d = &r.dossiers[0].dossier;
     let numbers: Vec<&str> = d.invoices.iter().map(|i| i.number.as_str()).collect();
-    assert_eq!(numbers, ["F-22"]);
+    assert_eq!(numbers, ["F-22-20251012", "F-22-20251013"]);
     assert!(
         r.report.assumptions.iter().any(|n| n.note
             == "2 lettered line(s) without DateLet taken as lettered by the closing date")
@@ -473,4 +471,61 @@ DUPONT;Dupont C;F-3;01/02/2026;10,00\n";
     let r = import_text(Kind::Csv, "x.csv", text.as_bytes());
     let keys: Vec<&str> = r.dossiers.iter().map(|d| d.key.as_str()).collect();
     assert_eq!(keys, ["DUPONT-2", "Dupont", "dupont-3"]);
+}
+
+/// A monthly batch piece (`VE 0323` over entries of several dates) keeps every open line:
+/// the ledger balance of each customer account, computed here from the file's columns,
+/// equals the balance of the dossier written and the report's reconciliation.
+#[test]
+fn fec_batch_pieces_keep_every_open_line_and_reconcile_to_the_cent() {
+    let bytes = std::fs::read(root().join("tests/import/batch").join(FEC)).unwrap();
+    let text = String::from_utf8(bytes.clone()).unwrap();
+    let mut ledger: BTreeMap<String, rust_decimal::Decimal> = BTreeMap::new();
+    for line in text.lines().skip(1) {
+        let f: Vec<&str> = line.split('\t').collect();
+        if f[4].starts_with("411") {
+            let amount = |s: &str| {
+                s.replace(',', ".")
+                    .parse::<rust_decimal::Decimal>()
+                    .unwrap()
+            };
+            *ledger.entry(f[6].to_string()).or_default() += amount(f[11]) - amount(f[12]);
+        }
+    }
+    assert_eq!(ledger["CLIA"].to_string(), "300.50");
+    let r = import_text(Kind::Fec, FEC, &bytes);
+    assert!(rejected(&r).is_empty(), "{:?}", rejected(&r));
+    for a in &r.report.accounts {
+        assert_eq!(a.ledger_balance, ledger[&a.account].to_string(), "{a:?}");
+        assert_eq!(a.difference, "0.00", "{a:?}");
+    }
+    for w in &r.dossiers {
+        let d = &w.dossier;
+        let open: rust_decimal::Decimal = d
+            .invoices
+            .iter()
+            .map(|i| i.amount)
+            .sum::<rust_decimal::Decimal>()
+            - d.payments
+                .iter()
+                .map(|p| p.amount)
+                .sum::<rust_decimal::Decimal>();
+        let account = &r
+            .report
+            .dossiers
+            .iter()
+            .find(|e| e.key == w.key)
+            .unwrap()
+            .account;
+        assert_eq!(open, ledger[account], "{}", w.key);
+    }
+    let clia = &r.dossiers.iter().find(|w| w.key == "CLIA").unwrap().dossier;
+    let numbers: Vec<&str> = clia.invoices.iter().map(|i| i.number.as_str()).collect();
+    assert_eq!(numbers, ["VE 0323-VE0001", "VE 0323-VE0002"]);
+    assert!(
+        r.report
+            .assumptions
+            .iter()
+            .any(|n| n.note.contains("batch piece"))
+    );
 }

@@ -11,6 +11,7 @@ mod import;
 mod letters;
 mod overlay;
 mod payment_plan;
+mod limits;
 mod plan;
 mod props;
 mod record;
