@@ -10,6 +10,9 @@
 
 mod json;
 mod piece;
+mod plan;
+
+pub(crate) use plan::toml_date;
 
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -136,8 +139,27 @@ pub fn record(dossier: &Path, entry: &Entry, wait: Duration) -> Result<Recorded,
         Format::Json => json::append(&text, section, &fields),
     }
     .map_err(|m| RecordError::Refused(format!("{shown}: {m}")))?;
+    // The debtor signed the plan: its `agreed` date (and piece) is set beside the event.
+    let new_text = match entry {
+        Entry::Event {
+            kind: EventKind::PlanAgreed,
+            date,
+            ..
+        } => plan::set_agreed(
+            &new_text,
+            format,
+            *date,
+            placed.as_ref().map(|p| p.rel.as_str()),
+        )
+        .map_err(|m| RecordError::Refused(format!("{shown}: {m}")))?,
+        _ => new_text,
+    };
     // The new file must be a valid dossier before anything is written.
     let dossier = parse(&new_text, format, &shown).map_err(RecordError::Rejected)?;
+    // An agreed plan must add up to what it covers that day (spec §6). The compiled-in law
+    // is the one it is checked against.
+    crate::calc::payment_plan::check(&dossier, &crate::rules::Rules::embedded())
+        .map_err(|e| RecordError::Refused(format!("{shown}: {e}")))?;
     let created = match &placed {
         Some(p) => p.copy()?,
         None => piece::Created::default(),

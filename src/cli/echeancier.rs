@@ -14,6 +14,7 @@ use crate::calc::schedule::{Every, Proposal, propose};
 use crate::documents::format::format_eur;
 use crate::dossier::{Format, PlanCovers, parse};
 use crate::money::cents_string;
+use crate::record::toml_date;
 
 /// `month`, `week` or a number of days.
 #[derive(Debug, Clone, Copy)]
@@ -213,59 +214,3 @@ fn add_plan(text: &str, format: Format, p: &Proposal) -> anyhow::Result<String> 
     }
 }
 
-/// A TOML local date.
-pub(super) fn toml_date(d: NaiveDate) -> toml_edit::Datetime {
-    toml_edit::Datetime {
-        date: Some(toml_edit::Date {
-            year: d.year() as u16,
-            month: d.month() as u8,
-            day: d.day() as u8,
-        }),
-        time: None,
-        offset: None,
-    }
-}
-
-/// The dossier text with `payment_plan.agreed` (and `piece`) set: what `relance record
-/// --kind plan-agreed` writes beside its event.
-pub(super) fn set_agreed(
-    text: &str,
-    format: Format,
-    date: NaiveDate,
-    piece: Option<&str>,
-) -> anyhow::Result<String> {
-    match format {
-        Format::Toml => {
-            use toml_edit::{DocumentMut, value};
-            let mut doc: DocumentMut = text.parse()?;
-            let Some(plan) = doc
-                .get_mut("payment_plan")
-                .and_then(|i| i.as_table_like_mut())
-            else {
-                anyhow::bail!(
-                    "payment_plan: the dossier has no payment plan to agree (relance echeancier --write adds one)"
-                );
-            };
-            plan.insert("agreed", value(toml_date(date)));
-            if let Some(piece) = piece {
-                plan.insert("piece", value(piece));
-            }
-            Ok(doc.to_string())
-        }
-        Format::Json => {
-            let mut doc: serde_json::Value = serde_json::from_str(text)?;
-            let Some(plan) = doc.get_mut("payment_plan").and_then(|p| p.as_object_mut()) else {
-                anyhow::bail!(
-                    "payment_plan: the dossier has no payment plan to agree (relance echeancier --write adds one)"
-                );
-            };
-            plan.insert("agreed".into(), serde_json::json!(date.to_string()));
-            if let Some(piece) = piece {
-                plan.insert("piece".into(), serde_json::json!(piece));
-            }
-            let mut s = serde_json::to_string_pretty(&doc)?;
-            s.push('\n');
-            Ok(s)
-        }
-    }
-}

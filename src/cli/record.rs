@@ -16,6 +16,12 @@ enum Kind {
     Acknowledgment,
     Dispute,
     IpServed,
+    /// The notice of a missed instalment of the payment plan.
+    InstalmentNotice,
+    /// The payment plan has ended (déchéance du terme).
+    PlanEnded,
+    /// The debtor signed the payment plan: also sets payment_plan.agreed (and piece).
+    PlanAgreed,
 }
 
 #[derive(Debug, Clone, Copy, clap::ValueEnum)]
@@ -105,6 +111,9 @@ impl From<Kind> for EventKind {
             Kind::Acknowledgment => EventKind::Acknowledgment,
             Kind::Dispute => EventKind::Dispute,
             Kind::IpServed => EventKind::IpServed,
+            Kind::InstalmentNotice => EventKind::InstalmentNotice,
+            Kind::PlanEnded => EventKind::PlanEnded,
+            Kind::PlanAgreed => EventKind::PlanAgreed,
         }
     }
 }
