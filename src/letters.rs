@@ -598,6 +598,8 @@ fn pieces(d: &Dossier) -> Vec<(String, String, String)> {
             crate::dossier::EventKind::Acknowledgment => "Reconnaissance de dette",
             crate::dossier::EventKind::Dispute => "Contestation du débiteur",
             crate::dossier::EventKind::IpServed => "Signification de l'ordonnance",
+            crate::dossier::EventKind::ClaimMemorandum => "Mémoire en réclamation",
+            crate::dossier::EventKind::ReferralFiled => "Requête en référé-provision",
         };
         out.push((
             e.date,

@@ -12,6 +12,7 @@ pub mod batch;
 pub mod bundle;
 pub mod calc;
 pub mod cli;
+pub mod courts;
 pub mod documents;
 pub mod dossier;
 pub mod error;

@@ -3,8 +3,8 @@
 
 use serde_json::{Value, json};
 
-use crate::money::cents_string;
 use crate::dossier::Dossier;
+use crate::money::cents_string;
 
 /// A table: its name, its columns, its rows.
 type Table = (&'static str, &'static [&'static str], Vec<Vec<String>>);

@@ -8,12 +8,12 @@ use rust_decimal::Decimal;
 use serde::Serialize;
 
 use super::calendar::HalfYear;
-use crate::money::{cents_string, rate_string, round_cents};
 use super::prescription::{Prescription, prescription};
 use crate::dossier::{
     CreditorKind, Dossier, Event, EventKind, Imputation, Invoice, Payment, PenaltyRate, Regime,
 };
 use crate::error::{Problem, Problems};
+use crate::money::{cents_string, rate_string, round_cents};
 use crate::rules::{RuleError, Rules, Unit};
 
 /// Why a statement cannot be computed.
@@ -387,7 +387,7 @@ impl<'a> Engine<'a> {
             ));
         }
         for w in dossier.warnings() {
-            if w.starts_with("terms.penalty_rate") {
+            if w.starts_with("terms.penalty_rate") || w.starts_with("payment_imputation") {
                 self.warn(w);
             }
         }

@@ -4,6 +4,7 @@ mod batch;
 mod bundle;
 mod check;
 mod compute;
+mod courts;
 mod import;
 mod output;
 mod plan;
@@ -153,6 +154,9 @@ pub(crate) fn load_rules_dir_with_files(
         .collect();
     let rules =
         Rules::load(borrowed, &dir.display().to_string()).map_err(|p| anyhow::anyhow!("{p}"))?;
+    // The court tables are reference data named by their metadata file: not copied into bundles.
+    let mut files = files;
+    files.retain(|(p, _)| !p.ends_with(".csv"));
     Ok((rules, files))
 }
 
@@ -165,7 +169,12 @@ fn collect_toml(root: &Path, dir: &Path, out: &mut Vec<(String, String)>) -> any
         let path = entry.path();
         if path.is_dir() {
             collect_toml(root, &path, out)?;
-        } else if path.extension().is_some_and(|e| e == "toml") {
+        } else if path.extension().is_some_and(|e| e == "toml")
+            || (path.extension().is_some_and(|e| e == "csv")
+                && path
+                    .strip_prefix(root)
+                    .is_ok_and(|r| r.starts_with("juridictions")))
+        {
             let rel = path
                 .strip_prefix(root)
                 .unwrap_or(&path)

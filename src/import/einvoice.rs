@@ -14,10 +14,10 @@ use rust_decimal::Decimal;
 
 use super::values::{clean_text, parse_iso_date, parse_xml_amount, safe_key};
 use super::{Context, Draft, InvoiceDraft, Kind, Parties, PaymentDraft, Piece};
-use crate::money::cents_string;
 use crate::dossier::ids::{is_valid_siren, normalize_iban};
 use crate::dossier::{Creditor, CreditorFile, CreditorKind, address_problem, is_email};
 use crate::error::{Problem, Problems};
+use crate::money::cents_string;
 
 /// File names under which Factur-X, ZUGFeRD and XRechnung embed the invoice XML.
 const EMBEDDED_NAMES: &[&str] = &[

@@ -16,10 +16,10 @@ use rust_decimal::Decimal;
 use super::encoding::{Legacy, decode};
 use super::values::{clean_text, parse_amount, parse_fec_date};
 use super::{Context, Draft, InvoiceDraft, PaymentDraft, by_account};
-use crate::money::cents_string;
 use crate::dossier::CreditorFile;
 use crate::dossier::ids::is_valid_siren;
 use crate::error::{Problem, Problems};
+use crate::money::cents_string;
 
 /// The columns read, by their normalized names (BOI-CF-IOR-60-40-20 order is not needed).
 const REQUIRED: &[&str] = &[

@@ -7,10 +7,10 @@
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
-use crate::money::cents_string;
 use crate::dossier::{
     Channel, CreditorKind, DebtorKind, Dossier, EventKind, Imputation, PenaltyRate,
 };
+use crate::money::cents_string;
 
 /// Comments written into the dossier: a header, and notes keyed by field path
 /// (`reference`, `debtor.kind`, `debtor.address` for a missing address,
@@ -181,6 +181,8 @@ pub fn dossier_toml(d: &Dossier, notes: &Notes) -> String {
             EventKind::Acknowledgment => "acknowledgment",
             EventKind::Dispute => "dispute",
             EventKind::IpServed => "ip-served",
+            EventKind::ClaimMemorandum => "claim-memorandum",
+            EventKind::ReferralFiled => "referral-filed",
         };
         w.kv(&path, "kind", &string(kind));
         w.opt(&path, "invoice", e.invoice.as_deref().map(string));

@@ -126,6 +126,8 @@ pub struct Rules {
     pub scenarios: Vec<scenario::Scenario>,
     /// Where the rules came from ("embedded" or the folder given), for messages.
     pub origin: String,
+    /// The court tables of `juridictions/` (shared: a clone does not copy them).
+    pub courts: std::sync::Arc<crate::courts::Courts>,
 }
 
 /// A value the law needs and the rules do not hold.
