@@ -1,0 +1,179 @@
+//! What each document says, as data: the JSON a letter template reads from `/data.json`.
+//!
+//! Built from the dossier, its statement and the rules, all pre-formatted for a French
+//! reader (amounts "1 234,56 €", dates "1er juillet 2026"), so templates only lay text out.
+//! The mandatory mentions of the document (`legal-rules/mentions/`) are filled here; a
+//! mention whose data is missing stops the rendering with a message naming the field.
+//!
+//! One module per document family builds what that family adds to the shared data
+//! (`common`): `reminders`, `formal_notice`, `statement` (the décompte), `court` (bordereau
+//! and requête, and the one function naming the court). The facts of the procedure come
+//! from the dossier's records (`facts`); the French wording helpers are in `wording`.
+
+mod common;
+pub mod court;
+mod facts;
+mod formal_notice;
+mod parties;
+mod reminders;
+mod statement;
+mod wording;
+
+use chrono::NaiveDate;
+use serde_json::Value;
+
+use crate::calc::Statement;
+use crate::dossier::Dossier;
+use crate::rules::Rules;
+
+/// A family of documents: one builder each.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Family {
+    Reminder,
+    FormalNotice,
+    Statement,
+    Court,
+}
+
+/// The documents `relance render` produces.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum DocKind {
+    Relance1,
+    Relance2,
+    Relance3,
+    MiseEnDemeure,
+    Decompte,
+    Bordereau,
+    RequeteInjonction,
+}
+
+impl DocKind {
+    pub const ALL: [DocKind; 7] = [
+        DocKind::Relance1,
+        DocKind::Relance2,
+        DocKind::Relance3,
+        DocKind::MiseEnDemeure,
+        DocKind::Decompte,
+        DocKind::Bordereau,
+        DocKind::RequeteInjonction,
+    ];
+
+    /// The template name and the id used in mention files.
+    pub fn name(self) -> &'static str {
+        match self {
+            DocKind::Relance1 => "relance-1",
+            DocKind::Relance2 => "relance-2",
+            DocKind::Relance3 => "relance-3",
+            DocKind::MiseEnDemeure => "mise-en-demeure",
+            DocKind::Decompte => "decompte",
+            DocKind::Bordereau => "bordereau",
+            DocKind::RequeteInjonction => "requete-injonction-de-payer",
+        }
+    }
+
+    /// Short code in the letter reference (`DOS-2026-0042-MED-20260630`).
+    fn code(self) -> &'static str {
+        match self {
+            DocKind::Relance1 => "R1",
+            DocKind::Relance2 => "R2",
+            DocKind::Relance3 => "R3",
+            DocKind::MiseEnDemeure => "MED",
+            DocKind::Decompte => "DEC",
+            DocKind::Bordereau => "BDP",
+            DocKind::RequeteInjonction => "IP",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<DocKind> {
+        DocKind::ALL.into_iter().find(|k| k.name() == s)
+    }
+
+    /// The family whose builder makes this document's data.
+    pub fn family(self) -> Family {
+        match self {
+            DocKind::Relance1 | DocKind::Relance2 | DocKind::Relance3 => Family::Reminder,
+            DocKind::MiseEnDemeure => Family::FormalNotice,
+            DocKind::Decompte => Family::Statement,
+            DocKind::Bordereau | DocKind::RequeteInjonction => Family::Court,
+        }
+    }
+
+    /// Whether the document is a letter to the debtor (window address, registered mail...).
+    pub fn is_letter(self) -> bool {
+        matches!(
+            self,
+            DocKind::Relance1 | DocKind::Relance2 | DocKind::Relance3 | DocKind::MiseEnDemeure
+        )
+    }
+}
+
+/// Why a document cannot be produced from this dossier.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum LetterError {
+    #[error("{document}: {field} is missing: {why}")]
+    MissingData {
+        document: &'static str,
+        field: String,
+        why: String,
+    },
+    #[error(
+        "{document}: mention \"{mention}\" ({article}, {file}) needs {placeholder}, which this dossier does not provide"
+    )]
+    MentionData {
+        document: &'static str,
+        mention: String,
+        article: String,
+        file: String,
+        placeholder: String,
+    },
+    #[error("{0}")]
+    Rule(String),
+}
+
+/// A mention as printed: its id (for tests), its text and its legal basis.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FilledMention {
+    pub id: String,
+    pub text: String,
+    pub article: String,
+}
+
+/// The data of one document, ready for its template.
+#[derive(Debug, Clone)]
+pub struct DocData {
+    pub kind: DocKind,
+    /// `DOS-2026-0042-MED-20260630`: printed on the letter and used as the PDF id.
+    pub reference: String,
+    pub date: NaiveDate,
+    pub mentions: Vec<FilledMention>,
+    pub json: Value,
+}
+
+/// Builds the data of `kind` for `dossier` as of `statement.as_of` (the letter's date).
+///
+/// # Errors
+/// Data the document prints is missing from the dossier (the debtor's address for a letter,
+/// the signatory...), or a mandatory mention needs a value the dossier does not provide.
+pub fn build(
+    kind: DocKind,
+    dossier: &Dossier,
+    statement: &Statement,
+    rules: &Rules,
+) -> Result<DocData, LetterError> {
+    let ctx = common::Context::new(kind, dossier, statement, rules)?;
+    let mut json = ctx.base_json();
+    let own = match kind.family() {
+        Family::Reminder => reminders::data(&ctx),
+        Family::FormalNotice => formal_notice::data(&ctx),
+        Family::Statement => statement::data(&ctx),
+        Family::Court => court::data(&ctx, rules),
+    };
+    json.extend(own);
+    Ok(DocData {
+        kind,
+        reference: ctx.reference,
+        date: ctx.date,
+        mentions: ctx.mentions,
+        json: Value::Object(json),
+    })
+}
