@@ -155,7 +155,6 @@ pub(crate) fn load_rules_dir_with_files(
     let rules =
         Rules::load(borrowed, &dir.display().to_string()).map_err(|p| anyhow::anyhow!("{p}"))?;
     // The court tables are reference data named by their metadata file: not copied into bundles.
-    let mut files = files;
     files.retain(|(p, _)| !p.ends_with(".csv"));
     Ok((rules, files))
 }

@@ -80,12 +80,21 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     };
     let kinds: Vec<DocKind> = match args.doc {
         Some(k) => vec![k],
-        None => DocKind::ALL.to_vec(),
+        None => DocKind::for_dossier(&loaded.dossier),
     };
     // Everything is produced in memory first: on any error nothing is written.
     let mut outputs: Vec<Output> = Vec::new();
     for kind in kinds {
         let data = build(kind, &loaded.dossier, &statement, &rules)?;
+        // What to verify about the court before filing (address for the registered office,
+        // a postal code the table does not cover, the contribution...).
+        if let Some(warnings) = data.json["court"]["warnings"].as_array()
+            && !matches!(kind, DocKind::Bordereau)
+        {
+            for w in warnings.iter().filter_map(|w| w.as_str()) {
+                eprintln!("warning: {}: {w}", kind.name());
+            }
+        }
         let mut opts = RenderOptions::new(data.date, data.reference.clone());
         if args.attach_statement {
             opts = opts.with_attachment(Attachment {

@@ -197,7 +197,7 @@ pub fn competent_court(d: &Dossier, rules: &Rules, on: NaiveDate, claim: Decimal
 fn seat_address(d: &Dossier, warnings: &mut Vec<String>) -> (Option<Vec<String>>, &'static str) {
     let company = d.debtor.kind != DebtorKind::Consumer;
     match (&d.debtor.registered_office, &d.debtor.address) {
-        (Some(office), _) if company => (Some(office.clone()), "siège social du débiteur"),
+        (Some(office), _) if company => (Some(office.clone()), "du siège social du débiteur"),
         (_, address) => {
             if company {
                 warnings.push(
@@ -206,9 +206,9 @@ fn seat_address(d: &Dossier, warnings: &mut Vec<String>) -> (Option<Vec<String>>
                      check it is the registered office"
                         .to_string(),
                 );
-                (address.clone(), "adresse du débiteur")
+                (address.clone(), "de l'adresse du débiteur")
             } else {
-                (address.clone(), "domicile du débiteur")
+                (address.clone(), "du domicile du débiteur")
             }
         }
     }
@@ -253,14 +253,11 @@ fn commercial_court(d: &Dossier, courts: &Courts, on: NaiveDate, claim: Decimal)
     };
     let date = g.extract.format("%d/%m/%Y");
     let (seat, how) = match (&d.debtor.insee, postal.as_deref()) {
-        (Some(insee), _) => (
-            g.by_insee(insee),
-            format!("commune INSEE {insee} du {whose}"),
-        ),
+        (Some(insee), _) => (g.by_insee(insee), format!("commune INSEE {insee} {whose}")),
         (None, Some(cp)) => (
             g.by_postal_code(cp),
             format!(
-                "code postal {cp} du {whose}, à vérifier : un code postal peut couvrir deux ressorts"
+                "code postal {cp} {whose}, à vérifier : un code postal peut couvrir deux ressorts"
             ),
         ),
         (None, None) => {
@@ -347,7 +344,7 @@ fn judiciaire(d: &Dossier, courts: &Courts, civil_form: bool) -> Court {
                 .entries
                 .binary_search_by(|e| e.insee.as_str().cmp(insee))
                 .ok()
-                .map(|i| (&tj.entries[i], format!("commune INSEE {insee} du {whose}")));
+                .map(|i| (&tj.entries[i], format!("commune INSEE {insee} {whose}")));
         }
         let line = last.as_deref()?;
         let (cp, commune) = (line.get(..5)?, line.get(6..)?);
@@ -365,7 +362,7 @@ fn judiciaire(d: &Dossier, courts: &Courts, civil_form: bool) -> Court {
         if hits.any(|h| h.court != first.court) {
             return None;
         }
-        Some((first, format!("commune « {commune} » ({cp}) du {whose}")))
+        Some((first, format!("commune « {commune} » ({cp}) {whose}")))
     });
     match (found, &courts.tj) {
         (Some((entry, how)), Some(tj)) => {
@@ -416,7 +413,7 @@ fn administrative(d: &Dossier, courts: &Courts) -> Court {
         .as_ref()
         .and_then(|c| c.place_of_performance.clone());
     let (address, whose) = match place {
-        Some(p) => (Some(p), "lieu d'exécution du contrat"),
+        Some(p) => (Some(p), "du lieu d'exécution du contrat"),
         None => {
             warnings.push(
                 "contract.place_of_performance is not given: the debtor's address is used \
@@ -426,7 +423,7 @@ fn administrative(d: &Dossier, courts: &Courts) -> Court {
             );
             (
                 d.debtor.address.clone(),
-                "siège de la personne publique signataire",
+                "du siège de la personne publique signataire",
             )
         }
     };
@@ -452,7 +449,7 @@ fn administrative(d: &Dossier, courts: &Courts) -> Court {
             let name = format!("tribunal administratif {}", de(&court.seat));
             let provisional = if admin.provisional {
                 format!(
-                    ", {}",
+                    " ; {}",
                     admin
                         .note
                         .as_deref()
@@ -467,7 +464,7 @@ fn administrative(d: &Dossier, courts: &Courts) -> Court {
                 addressee: format!("Madame ou Monsieur le Président du {name}"),
                 name,
                 address: None,
-                found_by: format!("code postal {cp} du {whose} (CJA R221-3{provisional})"),
+                found_by: format!("code postal {cp} {whose} (ressort : CJA R221-3{provisional})"),
                 basis,
                 warnings,
             }

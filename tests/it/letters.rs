@@ -27,7 +27,7 @@ fn every_document_of_every_test_dossier_fills_its_mentions() {
     ] {
         let dz = example(dir);
         let s = compute(&dz, &rules, d(as_of)).unwrap();
-        for kind in DocKind::ALL {
+        for kind in DocKind::for_dossier(&dz) {
             let data =
                 build(kind, &dz, &s, &rules).unwrap_or_else(|e| panic!("{dir} {kind:?}: {e}"));
             for m in &data.mentions {
