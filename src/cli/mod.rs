@@ -126,6 +126,7 @@ impl RulesArg {
                 Rules::embedded(),
                 Rules::embedded_files()
                     .iter()
+                    .filter(|(p, _)| !p.starts_with(crate::courts::FOLDER))
                     .map(|(p, t)| (p.to_string(), t.to_string()))
                     .collect(),
             )),
@@ -154,8 +155,9 @@ pub(crate) fn load_rules_dir_with_files(
         .collect();
     let rules =
         Rules::load(borrowed, &dir.display().to_string()).map_err(|p| anyhow::anyhow!("{p}"))?;
-    // The court tables are reference data named by their metadata file: not copied into bundles.
-    files.retain(|(p, _)| !p.ends_with(".csv"));
+    // The court tables name the court, never a figure: not copied into bundles (1 MB of
+    // reference data; a bundle's rules recompute its statement without them).
+    files.retain(|(p, _)| !p.starts_with(crate::courts::FOLDER));
     Ok((rules, files))
 }
 

@@ -94,7 +94,9 @@ pub fn dossier_toml(d: &Dossier, notes: &Notes) -> String {
         Imputation::InterestFirst => "interest-first",
         Imputation::PrincipalFirst => "principal-first",
     };
-    w.kv("", "payment_imputation", &string(imputation));
+    if d.imputation_explicit {
+        w.kv("", "payment_imputation", &string(imputation));
+    }
     if let Some(scenario) = &d.scenario {
         w.kv("", "scenario", &string(scenario));
     }

@@ -54,6 +54,12 @@ impl Rules {
         EMBEDDED
     }
 
+    /// The court tables (`juridictions/*.csv`) compiled in beside the rule files: with
+    /// [`Rules::embedded_files`], everything [`Rules::embedded`] loads.
+    pub fn embedded_tables() -> &'static [(&'static str, &'static str)] {
+        EMBEDDED_TABLES
+    }
+
     /// Loads rule files given as `(path relative to the rules folder, text)`.
     ///
     /// `origin` names the folder in messages.

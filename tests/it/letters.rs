@@ -129,6 +129,7 @@ fn dates_are_written_the_french_way() {
 #[test]
 fn a_mention_whose_data_is_missing_stops_the_rendering_naming_it() {
     let mut files: Vec<(&str, &str)> = Rules::embedded_files().to_vec();
+    files.extend(Rules::embedded_tables());
     let extra = r#"
 [[mentions]]
 id = "test-naissance"
