@@ -67,6 +67,7 @@ fn big_dossier(n: usize) -> Dossier {
             email: None,
             iban: None,
             signatory: None,
+            extra: Default::default(),
         },
         debtor: Debtor {
             kind: DebtorKind::Company,
@@ -79,6 +80,7 @@ fn big_dossier(n: usize) -> Dossier {
             address: None,
             email: None,
             insolvency_opened: None,
+            extra: Default::default(),
         },
         agency: None,
         terms: Terms::default(),

@@ -166,19 +166,24 @@ pub fn plan(dossier: &Dossier, rules: &Rules, as_of: NaiveDate) -> Result<Plan, 
         ));
         return Ok(p);
     }
-    let last_dispute = events
+    // A dispute stops the plan while an unpaid invoice it concerns has no acknowledgment
+    // on or after it: the same rule as the documents (letters::facts).
+    let open_dispute = events
         .iter()
         .filter(|e| e.kind == EventKind::Dispute)
+        .filter(|d| {
+            unpaid.iter().any(|l| {
+                d.concerns(&l.number)
+                    && !events.iter().any(|a| {
+                        a.kind == EventKind::Acknowledgment
+                            && a.date >= d.date
+                            && a.concerns(&l.number)
+                    })
+            })
+        })
         .map(|e| e.date)
         .max();
-    let last_ack = events
-        .iter()
-        .filter(|e| e.kind == EventKind::Acknowledgment)
-        .map(|e| e.date)
-        .max();
-    if let Some(dispute) = last_dispute
-        && last_ack.is_none_or(|ack| ack < dispute)
-    {
+    if let Some(dispute) = open_dispute {
         p.status = Status::Stopped;
         p.reason = Some(format!(
             "the debtor disputed the claim on {dispute}: examine the dispute before any further step (an acknowledgment recorded later resumes the plan)"

@@ -7,5 +7,6 @@ mod statement;
 
 pub use prescription::Prescription;
 pub use statement::{
-    CalcError, InvoiceLine, Period, RuleUse, Statement, Totals, compute, compute_principal_only,
+    CalcError, Imputed, InvoiceLine, Period, RuleUse, Statement, Totals, compute,
+    compute_principal_only,
 };

@@ -63,6 +63,21 @@ pub struct InvoiceLine {
     pub penalties_paid: Decimal,
     pub periods: Vec<Period>,
     pub prescription: Prescription,
+    /// How each payment was imputed on this invoice, in date order (shown in documents).
+    pub imputations: Vec<Imputed>,
+}
+
+/// The part of one payment imputed on one invoice, and how it was split.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Imputed {
+    pub date: NaiveDate,
+    /// Went to penalties or interest accrued and not yet paid.
+    pub to_accrued: Decimal,
+    pub to_principal: Decimal,
+    /// The order applied: accrued first (C. civ. 1343-1) or principal first.
+    pub order: Imputation,
+    /// The payment was made on or before the due date (it goes to principal).
+    pub before_due: bool,
 }
 
 impl InvoiceLine {
@@ -185,6 +200,7 @@ struct Account<'d> {
     principal_cleared_on: Option<NaiveDate>,
     paid_after_due: bool,
     allocated_on: Vec<NaiveDate>,
+    imputations: Vec<Imputed>,
 }
 
 impl Account<'_> {
@@ -310,6 +326,7 @@ impl<'a> Engine<'a> {
                 principal_cleared_on: None,
                 paid_after_due: false,
                 allocated_on: Vec::new(),
+                imputations: Vec::new(),
             });
         }
 
@@ -519,6 +536,13 @@ impl<'a> Engine<'a> {
         if taken > Decimal::ZERO {
             account.paid += taken;
             account.allocated_on.push(date);
+            account.imputations.push(Imputed {
+                date,
+                to_accrued: to_interest,
+                to_principal,
+                order: imputation,
+                before_due: date <= account.invoice.due,
+            });
             if date > account.invoice.due {
                 account.paid_after_due = true;
             }
@@ -682,6 +706,7 @@ impl<'a> Engine<'a> {
             penalties_paid: account.accrued_paid,
             periods: account.periods,
             prescription,
+            imputations: account.imputations,
         })
     }
 

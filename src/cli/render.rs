@@ -9,7 +9,7 @@ use chrono::NaiveDate;
 use super::{RulesArg, as_of_or_today, write_atomic};
 use crate::calc::compute;
 use crate::documents::{Attachment, RenderOptions, Renderer, render_email};
-use crate::letters::{DocKind, build};
+use crate::letters::{DocKind, LetterError, Options, build_with};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 enum Format {
@@ -47,6 +47,10 @@ pub struct Args {
     /// Attach the claim statement as JSON inside the PDF (PDF/A-3b).
     #[arg(long)]
     attach_statement: bool,
+    /// Claim a disputed invoice in the request for an injonction de payer anyway: the request
+    /// then states the dispute and its date (otherwise it is refused).
+    #[arg(long)]
+    include_disputed: bool,
     /// Load letter templates from this folder over the built-in ones.
     #[arg(long, value_name = "DIR")]
     templates: Option<PathBuf>,
@@ -84,14 +88,28 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     };
     // Everything is produced in memory first: on any error nothing is written.
     let mut outputs: Vec<Output> = Vec::new();
+    let options = Options {
+        include_disputed: args.include_disputed,
+    };
     for kind in kinds {
-        let data = build(kind, &loaded.dossier, &statement, &rules)?;
-        // What to verify about the court before filing (address for the registered office,
-        // a postal code the table does not cover, the contribution...).
-        if let Some(warnings) = data.json["court"]["warnings"].as_array()
-            && !matches!(kind, DocKind::Bordereau)
+        let data = match build_with(kind, &loaded.dossier, &statement, &rules, &options) {
+            Ok(d) => d,
+            // --all leaves out what cannot be filed, saying why; --doc refuses it.
+            Err(e @ LetterError::Refused { .. }) if args.all => {
+                eprintln!("warning: {e}: not written");
+                continue;
+            }
+            Err(e) => return Err(e.into()),
+        };
+        for w in &data.warnings {
+            eprintln!("warning: {}: {w}", kind.name());
+        }
+        // What to verify about the court before filing (the registered office, a postal
+        // code the table does not cover, the contribution...).
+        if let Some(court_warnings) = data.json["court"]["warnings"].as_array()
+            && kind != DocKind::Bordereau
         {
-            for w in warnings.iter().filter_map(|w| w.as_str()) {
+            for w in court_warnings.iter().filter_map(|w| w.as_str()) {
                 eprintln!("warning: {}: {w}", kind.name());
             }
         }

@@ -488,6 +488,7 @@ impl Reader<'_> {
             None => Some(None),
         };
         let signatory = self.opt_text(&mut t, "signatory", 200);
+        let extra = self.creditor_extra(&mut t, kind);
         self.finish(t);
         Some(Creditor {
             kind: kind?,
@@ -498,7 +499,124 @@ impl Reader<'_> {
             email: email?,
             iban: iban?,
             signatory,
+            extra: extra?,
         })
+    }
+
+    /// The optional fields of [`CreditorExtra`]; an individual's civil status only for an
+    /// individual, the registry and capital only for a company.
+    fn creditor_extra(
+        &mut self,
+        t: &mut Table<'_>,
+        kind: Option<CreditorKind>,
+    ) -> Option<CreditorExtra> {
+        let mut ok = true;
+        let telephone = self.opt_text(t, "telephone", 40);
+        let company_only = [
+            "rcs_city",
+            "share_capital",
+            "representative",
+            "representative_capacity",
+        ];
+        let individual_only = [
+            "civility",
+            "birth_date",
+            "birth_place",
+            "nationality",
+            "profession",
+        ];
+        for key in company_only {
+            if kind == Some(CreditorKind::Individual)
+                && let Some((f, n)) = t
+                    .entries
+                    .iter()
+                    .find(|e| e.key == key)
+                    .map(|e| (join(&t.path, key), &e.node))
+            {
+                self.bad(&f, n, "for a company creditor only (kind = \"company\")");
+                ok = false;
+            }
+        }
+        for key in individual_only {
+            if kind == Some(CreditorKind::Company)
+                && let Some((f, n)) = t
+                    .entries
+                    .iter()
+                    .find(|e| e.key == key)
+                    .map(|e| (join(&t.path, key), &e.node))
+            {
+                self.bad(
+                    &f,
+                    n,
+                    "for an individual creditor only (kind = \"individual\")",
+                );
+                ok = false;
+            }
+        }
+        let rcs_city = self.opt_text(t, "rcs_city", 100);
+        let share_capital = match self.take(t, "share_capital") {
+            Some((f, n)) => {
+                match &n.value {
+                    Value::Str(v) => match Decimal::from_str(v) {
+                        Ok(d) if d > Decimal::ZERO && d.scale() <= 2 => Some(d),
+                        _ => {
+                            self.bad(&f, n, "expected a positive amount in euros as a string, e.g. \"10000.00\"");
+                            ok = false;
+                            None
+                        }
+                    },
+                    _ => {
+                        self.bad(
+                            &f,
+                            n,
+                            "expected a positive amount in euros as a string, e.g. \"10000.00\"",
+                        );
+                        ok = false;
+                        None
+                    }
+                }
+            }
+            None => None,
+        };
+        let representative = self.opt_text(t, "representative", 200);
+        let representative_capacity = self.opt_text(t, "representative_capacity", 100);
+        let civility = self.civility(t, &mut ok);
+        let birth_date = match self.take(t, "birth_date") {
+            Some((f, n)) => {
+                let d = self.date(&f, n);
+                ok &= d.is_some();
+                d
+            }
+            None => None,
+        };
+        let birth_place = self.opt_text(t, "birth_place", 200);
+        let nationality = self.opt_text(t, "nationality", 100);
+        let profession = self.opt_text(t, "profession", 200);
+        let consumer_mediator = self.opt_text(t, "consumer_mediator", 500);
+        ok.then_some(CreditorExtra {
+            telephone,
+            rcs_city,
+            share_capital,
+            representative,
+            representative_capacity,
+            civility,
+            birth_date,
+            birth_place,
+            nationality,
+            profession,
+            consumer_mediator,
+        })
+    }
+
+    fn civility(&mut self, t: &mut Table<'_>, ok: &mut bool) -> Option<Civility> {
+        let (f, n) = self.take(t, "civility")?;
+        let c = self.choice(
+            &f,
+            n,
+            &[("Mme", Civility::Madame), ("M.", Civility::Monsieur)],
+        );
+        *ok &= c.is_some();
+        c
     }
 
     fn debtor(&mut self, path: &str, node: &Node) -> Option<Debtor> {
@@ -594,6 +712,12 @@ impl Reader<'_> {
             Some((f, n)) => self.date(&f, n).map(Some),
             None => Some(None),
         };
+        let mut extra_ok = true;
+        let extra = DebtorExtra {
+            attention: self.opt_text(&mut t, "attention", 200),
+            civility: self.civility(&mut t, &mut extra_ok),
+            reference: self.opt_text(&mut t, "reference", 100),
+        };
         self.finish(t);
         Some(Debtor {
             kind: kind?,
@@ -606,6 +730,7 @@ impl Reader<'_> {
             address: address?,
             email: email?,
             insolvency_opened: insolvency_opened?,
+            extra: extra_ok.then_some(extra)?,
         })
     }
 
@@ -651,9 +776,21 @@ impl Reader<'_> {
                 }
             },
         };
+        let claims = match self.take(&mut t, "claims") {
+            None => Some(ClaimKind::Invoices),
+            Some((f, n)) => self.choice(
+                &f,
+                n,
+                &[
+                    ("invoices", ClaimKind::Invoices),
+                    ("rents", ClaimKind::Rents),
+                ],
+            ),
+        };
         self.finish(t);
         Some(Terms {
             penalty_rate: rate?,
+            claims: claims?,
         })
     }
 

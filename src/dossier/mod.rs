@@ -77,6 +77,50 @@ pub struct Creditor {
     /// Compact form, checked (mod 97).
     pub iban: Option<String>,
     pub signatory: Option<String>,
+    /// Optional data the documents print when given (letterhead, parties of a request).
+    pub extra: CreditorExtra,
+}
+
+/// Optional creditor data for the documents: the letterhead mentions of C. com. R123-237,
+/// the legal representative (CPC 54 2° b), an individual's civil status (CPC 54 2° a), the
+/// consumer mediator (C. conso. L612-1, L616-1). Each is printed only when given.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct CreditorExtra {
+    pub telephone: Option<String>,
+    /// The city of the RCS registry ("Lyon": "RCS Lyon 732 829 320").
+    pub rcs_city: Option<String>,
+    /// Share capital in euros, a decimal string.
+    pub share_capital: Option<Decimal>,
+    /// The legal representative: a natural person ("Jeanne Martin").
+    pub representative: Option<String>,
+    /// Their capacity ("gérante", "président").
+    pub representative_capacity: Option<String>,
+    /// An individual creditor: "Mme" or "M." (the feminine where it applies).
+    pub civility: Option<Civility>,
+    pub birth_date: Option<NaiveDate>,
+    pub birth_place: Option<String>,
+    pub nationality: Option<String>,
+    pub profession: Option<String>,
+    /// The consumer mediator the creditor adheres to (name, address or website).
+    pub consumer_mediator: Option<String>,
+}
+
+/// How a natural person is addressed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Civility {
+    Madame,
+    Monsieur,
+}
+
+/// Optional debtor data for the letters: who the letter is for, and the debtor's reference.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct DebtorExtra {
+    /// The person the letter is for ("M. Paul Dupont, président"): the salutation follows it.
+    pub attention: Option<String>,
+    /// A consumer debtor: "Mme" or "M.".
+    pub civility: Option<Civility>,
+    /// The debtor's own reference for the claim ("Vos réf.").
+    pub reference: Option<String>,
 }
 
 /// Whether a `public-body` debtor is a public person (State, collectivité, établissement
@@ -145,6 +189,7 @@ pub struct Debtor {
     pub email: Option<String>,
     /// Date of the judgment opening a sauvegarde, redressement or liquidation.
     pub insolvency_opened: Option<NaiveDate>,
+    pub extra: DebtorExtra,
 }
 
 impl Debtor {
@@ -176,6 +221,15 @@ pub struct Agency {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Terms {
     pub penalty_rate: PenaltyRate,
+    /// What the claimed items are: invoices, or rents ("loyers") under a lease.
+    pub claims: ClaimKind,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum ClaimKind {
+    #[default]
+    Invoices,
+    Rents,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Default)]

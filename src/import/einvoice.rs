@@ -684,6 +684,7 @@ fn build(
                         email,
                         iban: iban.or_else(|| c.iban.clone()),
                         signatory: c.signatory.clone(),
+                        extra: c.extra.clone(),
                     })
                 }
             }
@@ -732,6 +733,7 @@ fn build(
                     email: seller_email(f),
                     iban,
                     signatory: None,
+                    extra: Default::default(),
                 }),
                 _ => None,
             }

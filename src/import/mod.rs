@@ -657,6 +657,7 @@ fn build(
             address,
             email,
             insolvency_opened: None,
+            extra: Default::default(),
         },
         agency: parties.agency.clone(),
         terms: parties.terms.clone().unwrap_or_default(),

@@ -6,19 +6,25 @@ use std::collections::BTreeMap;
 use chrono::NaiveDate;
 use serde_json::{Map, Value, json};
 
-use super::facts::{Piece, pieces};
+use super::facts::{Facts, Piece, PieceSource, Voice, pieces};
 use super::parties::{creditor_identification, debtor_identification};
-use super::wording::{city, enumerate_fr, iban_fr, recipient_lines, siren_fr};
-use super::{DocKind, FilledMention, LetterError};
+use super::wording::{
+    city, enumerate_fr, iban_fr, recipient_lines, salutation, siren_fr, typo_fr, upper_first, words,
+};
+use super::{DocKind, FilledMention, LetterError, Options};
 use crate::calc::calendar::{department, formal_notice_deadline};
-use crate::calc::{InvoiceLine, Statement};
+use crate::calc::{Imputed, InvoiceLine, Statement};
 use crate::documents::format::{
     format_date_long as date_long_fr, format_date_short as date_short_fr, format_eur as euros_fr,
     format_percent as percent_fr,
 };
-use crate::dossier::{Dossier, Regime};
+use crate::dossier::{ClaimKind, CreditorKind, Dossier, Imputation, Regime};
 use crate::rules::Rules;
 use crate::rules::mentions::Mention;
+
+/// Mention values that come from optional dossier fields: a mention that needs one the
+/// dossier does not give is left out rather than stopping the rendering.
+const OPTIONAL_VALUES: &[&str] = &["consumer_mediator"];
 
 /// The shared facts and wording of one document being built.
 pub(super) struct Context<'a> {
@@ -38,6 +44,12 @@ pub(super) struct Context<'a> {
     pub claim_basis: String,
     pub payment_means: String,
     pub pieces: Vec<Piece>,
+    pub facts: Facts<'a>,
+    /// An individual creditor writing itself: "je", not "nous".
+    pub je: bool,
+    pub options: Options,
+    /// For the user (stderr), never printed in the document.
+    pub warnings: Vec<String>,
     /// Values the mentions may ask for. A placeholder absent from this map is an error.
     pub values: BTreeMap<&'static str, String>,
     pub mentions: Vec<FilledMention>,
@@ -49,6 +61,7 @@ impl<'a> Context<'a> {
         dossier: &'a Dossier,
         statement: &'a Statement,
         rules: &Rules,
+        options: &Options,
     ) -> Result<Self, LetterError> {
         let doc = kind.name();
         let date = statement.as_of;
@@ -104,6 +117,8 @@ impl<'a> Context<'a> {
         let claim_basis = claim_basis(dossier, regime, &lines);
         let payment_means = payment_means(dossier);
         let pieces = pieces(dossier);
+        let facts = Facts::new(dossier, &lines, date, &pieces);
+        let je = dossier.creditor.kind == CreditorKind::Individual && dossier.agency.is_none();
         let mut ctx = Context {
             kind,
             dossier,
@@ -120,6 +135,10 @@ impl<'a> Context<'a> {
             claim_basis,
             payment_means,
             pieces,
+            facts,
+            je,
+            options: options.clone(),
+            warnings: Vec::new(),
             values: BTreeMap::new(),
             mentions: Vec::new(),
         };
@@ -129,10 +148,100 @@ impl<'a> Context<'a> {
             .iter()
             .filter(|m| m.applies(doc, regime.as_str(), dossier.agency.is_some(), date))
         {
+            // A mention resting on an optional field (the consumer mediator) is printed only
+            // when the dossier gives it.
+            if m.placeholders()
+                .iter()
+                .any(|p| OPTIONAL_VALUES.contains(p) && !ctx.values.contains_key(p))
+            {
+                continue;
+            }
             let filled = fill(m, doc, &ctx.values)?;
             ctx.mentions.push(filled);
         }
+        // CPCE R124-4: the demand and the payment means come before the quotations of
+        // L111-8 (5°), which close the letter's mentions.
+        ctx.mentions.sort_by_key(|m| m.id.starts_with("r124-4-5"));
+        ctx.exhibit_warnings();
         Ok(ctx)
+    }
+
+    /// The voice of the letters: "nous", or "je" for an individual creditor.
+    pub fn voice(&self) -> Voice {
+        if self.je { Voice::I } else { Voice::We }
+    }
+
+    /// L441-9 and CPC 1407: a claimed invoice without its piece proves nothing, and the
+    /// penalties and the 40 € rest on the invoice's mentions.
+    fn exhibit_warnings(&mut self) {
+        let with_piece = |n: &str| {
+            self.pieces
+                .iter()
+                .any(|p| p.source == PieceSource::Invoice(n.to_string()))
+        };
+        let missing: Vec<&InvoiceLine> = self
+            .lines
+            .iter()
+            .copied()
+            .filter(|l| !with_piece(&l.number))
+            .collect();
+        let mut warnings = Vec::new();
+        for l in missing {
+            warnings.push(format!(
+                "invoice {}: no `piece`: the claim has no exhibit for it (CPC 1407){}",
+                l.number,
+                if self.regime == Regime::B2b && (!(l.penalties + l.interest).is_zero() || !l.indemnity.is_zero()) {
+                    "; the penalties and the 40 € claimed rest on the invoice's mentions (C. com. L441-9, L441-10): add the invoice as a piece"
+                } else {
+                    ""
+                }
+            ));
+        }
+        self.warnings.extend(warnings);
+    }
+
+    /// "arrêtée au 30 juin 2026, outre les pénalités de retard courant jusqu'à parfait
+    /// paiement": what keeps running after the letter's date, by regime.
+    pub fn as_of_clause(&self) -> String {
+        let running = match self.regime {
+            Regime::B2b => Some("les pénalités de retard"),
+            Regime::B2g => Some("les intérêts moratoires"),
+            // Legal interest runs from a formal notice: this one, or one already received.
+            Regime::B2c | Regime::C2x => (self.kind == DocKind::MiseEnDemeure
+                || self.facts.first_formal_notice().is_some())
+            .then_some("les intérêts au taux légal"),
+        };
+        match running {
+            Some(r) => format!(
+                "arrêtée au {}, outre {r} courant jusqu'à parfait paiement",
+                date_long_fr(self.date)
+            ),
+            None => format!("arrêtée au {}", date_long_fr(self.date)),
+        }
+    }
+
+    /// One line per payment imputed on a claimed invoice: "Règlement du 20/03/2026 imputé sur
+    /// la facture F-1 : 1 500,00 €, sur les pénalités échues (59,86 €) puis sur le principal
+    /// (1 440,14 €) – C. civ. 1343-1". The statement shows the same split.
+    pub fn imputations(&self) -> Vec<String> {
+        let item = if self.dossier.terms.claims == ClaimKind::Rents {
+            "le loyer"
+        } else {
+            "la facture"
+        };
+        let mut out = Vec::new();
+        for l in &self.lines {
+            for i in &l.imputations {
+                out.push(typo_fr(&format!(
+                    "Règlement du {} imputé sur {item} n°\u{a0}{} : {}, {}",
+                    date_short_fr(i.date),
+                    l.number,
+                    euros_fr(i.to_accrued + i.to_principal),
+                    imputation_split(i, self.regime)
+                )));
+            }
+        }
+        out
     }
 
     fn mention_values(&self, rules: &Rules) -> BTreeMap<&'static str, String> {
@@ -154,30 +263,36 @@ impl<'a> Context<'a> {
         values.insert("deadline", date_long_fr(self.due_by));
         values.insert("deadline_days", self.delay_days.to_string());
         values.insert("as_of", date_long_fr(date));
+        if let Some(m) = &dossier.creditor.extra.consumer_mediator {
+            values.insert("consumer_mediator", m.clone());
+        }
         if let Some(a) = &dossier.agency {
             values.insert("agency_name", a.name.clone());
             values.insert("agency_address", a.address.join(", "));
             values.insert("agency_mandate", a.mandate.clone());
         }
-        // The rate running on the letter's date, as the last period shows it.
-        if let Some(p) = self
-            .statement
-            .invoices
-            .iter()
-            .filter_map(|l| l.periods.last())
-            .max_by_key(|p| p.to)
-        {
-            // The basis without its trailing citation: the mention cites the article itself.
-            let what = match p.basis.rfind(" (") {
-                Some(i) if p.basis.ends_with(')') => p.basis[..i].to_string(),
-                _ => p.basis.clone(),
-            };
-            let rate = format!("{} l'an ({what})", percent_fr(p.rate));
+        // Every rate that applied to the claimed invoices, each with its basis and, when
+        // there are several, the dates it applied.
+        let rates = rates_applied(&self.lines);
+        if !rates.is_empty() {
+            let rate = enumerate_fr(&rates);
             match self.regime {
                 Regime::B2b => values.insert("penalty_rate", rate),
                 _ => values.insert("moratory_rate", rate),
             };
         }
+        // C. civ. 1344-1: interest runs from the first formal notice received; a later notice
+        // recalls it rather than starting it again.
+        values.insert(
+            "interest_start",
+            match self.facts.first_formal_notice() {
+                Some(d) if d < date => format!(
+                    "courent depuis notre mise en demeure reçue le {}",
+                    date_long_fr(d)
+                ),
+                _ => "courent à compter de la réception de la présente mise en demeure".to_string(),
+            },
+        );
         let indemnity_rule = match self.regime {
             Regime::B2g => Some("ccp-indemnity"),
             Regime::B2b => Some("l441-10-indemnity"),
@@ -203,26 +318,43 @@ impl<'a> Context<'a> {
         let regime = self.regime;
         let t = &self.statement.totals;
         let (sender, place) = match &dossier.agency {
-            Some(a) => (
-                json!({
-                    "name": a.name,
-                    "legal_form": "Recouvrement amiable de créances pour le compte d'autrui",
-                    "siren": siren_fr(&a.siren),
-                    "address": a.address,
-                    "contact": [],
-                }),
-                city(&a.address),
-            ),
-            None => (
-                json!({
-                    "name": dossier.creditor.name,
-                    "legal_form": dossier.creditor.legal_form.clone().unwrap_or_default(),
-                    "siren": dossier.creditor.siren.as_deref().map(siren_fr).unwrap_or_default(),
-                    "address": dossier.creditor.address,
-                    "contact": dossier.creditor.email.iter().collect::<Vec<_>>(),
-                }),
-                city(&dossier.creditor.address),
-            ),
+            Some(a) => {
+                let identity = vec![
+                    "Recouvrement amiable de créances pour le compte d'autrui".to_string(),
+                    format!("SIREN {}", siren_fr(&a.siren)),
+                ];
+                (
+                    json!({
+                        "name": a.name,
+                        "identity": identity,
+                        "address": a.address,
+                        "contact": [],
+                        "footer": footer(&a.name, &identity),
+                    }),
+                    city(&a.address),
+                )
+            }
+            None => {
+                let identity = creditor_letterhead(dossier);
+                let c = &dossier.creditor;
+                let contact: Vec<String> = c
+                    .extra
+                    .telephone
+                    .iter()
+                    .map(|t| format!("Tél.\u{a0}: {t}"))
+                    .chain(c.email.iter().cloned())
+                    .collect();
+                (
+                    json!({
+                        "name": c.name,
+                        "identity": identity,
+                        "address": c.address,
+                        "contact": contact,
+                        "footer": footer(&c.name, &identity),
+                    }),
+                    city(&c.address),
+                )
+            }
         };
         let subject = subject(
             self.kind,
@@ -257,8 +389,23 @@ impl<'a> Context<'a> {
             "reference": self.reference,
             "dossier_reference": dossier.reference,
             "registered_mail": false,
-            "salutation": "Madame, Monsieur,",
-            "signature": {"name": self.sign_name, "title": self.sign_title},
+            "registered_mail_label": "Lettre recommandée avec demande d'avis de réception",
+            "salutation": self.salutation(),
+            "closing": self.closing(),
+            "je": self.je,
+            "their_reference": dossier.debtor.extra.reference.clone().unwrap_or_default(),
+            "our_reference": if self.kind.is_letter() { self.reference.clone() } else { String::new() },
+            "first_letter": self.first_letter_recall(),
+            "signature": {
+                "name": self.sign_name,
+                "title": self.sign_title,
+                "line": if self.sign_title.is_empty() { self.sign_name.clone() } else { format!("{}, {}", self.sign_name, self.sign_title) },
+            },
+            "words": words(self.lines.len(), dossier.terms.claims),
+            "facts": self.facts_json(),
+            "as_of_clause": self.as_of_clause(),
+            "imputations": self.imputations(),
+            "rates": rates_applied(&self.lines),
             "invoices": self.invoices_json(),
             "totals": {
                 "principal": euros_fr(t.principal),
@@ -297,6 +444,7 @@ impl<'a> Context<'a> {
                 json!({
                     "number": l.number,
                     "description": inv.and_then(|i| i.description.clone()).unwrap_or_default(),
+                    "piece": inv.is_some_and(|i| i.piece.is_some()),
                     "issued": date_short_fr(l.issued),
                     "due_date": date_short_fr(l.due),
                     "days_late": l.days_late.to_string(),
@@ -311,6 +459,184 @@ impl<'a> Context<'a> {
             })
             .collect()
     }
+}
+
+impl Context<'_> {
+    fn salutation(&self) -> String {
+        let d = &self.dossier.debtor;
+        let attention = d.extra.attention.clone().or_else(|| {
+            self.debtor_address
+                .iter()
+                .find(|l| {
+                    let l = l.to_lowercase();
+                    l.starts_with("à l'attention")
+                        || l.starts_with("à l’attention")
+                        || l.starts_with("a l'attention")
+                })
+                .cloned()
+        });
+        salutation(attention.as_deref(), d.extra.civility)
+    }
+
+    /// "Nous vous prions d'agréer, Monsieur le Président, l'expression de nos salutations
+    /// distinguées." with the salutation's form of address.
+    fn closing(&self) -> String {
+        let who = self.salutation();
+        let who = who.trim_end_matches(',');
+        if self.je {
+            format!("Je vous prie d'agréer, {who}, l'expression de mes salutations distinguées.")
+        } else {
+            format!(
+                "Nous vous prions d'agréer, {who}, l'expression de nos salutations distinguées."
+            )
+        }
+    }
+
+    /// CPCE R124-4, last paragraph: an agency's later letters recall the reference and the
+    /// date of its first letter.
+    fn first_letter_recall(&self) -> String {
+        if self.dossier.agency.is_none() || !self.kind.is_letter() {
+            return String::new();
+        }
+        match self.facts.first_letter {
+            Some(f) if f.event.date < self.date => {
+                let code = match f.event.kind {
+                    crate::dossier::EventKind::FormalNotice => DocKind::MiseEnDemeure.code(),
+                    _ => DocKind::Relance1.code(),
+                };
+                typo_fr(&format!(
+                    "Rappel de notre première lettre : {}, réf. {}-{}-{}",
+                    date_long_fr(f.event.date),
+                    self.dossier.reference,
+                    code,
+                    f.event.date.format("%Y%m%d")
+                ))
+            }
+            _ => String::new(),
+        }
+    }
+
+    fn facts_json(&self) -> Value {
+        let voice = self.voice();
+        let reminders = self.facts.reminders_phrase(voice);
+        let maintained = match (self.dossier.agency.is_some(), self.je) {
+            (true, _) => "notre mandant maintient sa demande",
+            (false, true) => "je maintiens ma demande",
+            (false, false) => "nous maintenons notre demande",
+        };
+        let disputes: Vec<String> = if self.kind == DocKind::RequeteInjonction {
+            self.facts
+                .dispute_sentences(false, "le requérant maintient sa demande")
+        } else {
+            self.facts.dispute_sentences(true, maintained)
+        };
+        // The request: "malgré la relance du … et la mise en demeure reçue le … (pièce n° 4)".
+        let court_steps = {
+            let r = self.facts.reminders_phrase(Voice::Third);
+            let n = self.facts.formal_notice_phrase(Voice::Third);
+            enumerate_fr(
+                &[r, n]
+                    .into_iter()
+                    .filter(|s| !s.is_empty())
+                    .collect::<Vec<_>>(),
+            )
+        };
+        json!({
+            "reminders_capitalized": upper_first(&reminders),
+            "reminders_left": if self.facts.reminders.len() > 1 { "restées" } else { "restée" },
+            "reminders": reminders,
+            "formal_notice": self.facts.formal_notice_phrase(voice),
+            "court_steps": court_steps,
+            "no_formal_notice": "Aucune mise en demeure n'a été adressée au débiteur avant la présente requête.",
+            "disputes": disputes.iter().map(|d| typo_fr(d)).collect::<Vec<_>>(),
+        })
+    }
+}
+
+/// The letterhead lines after the name (C. com. R123-237): legal form and share capital,
+/// then the registry and SIREN; nothing for a field the dossier does not give.
+fn creditor_letterhead(d: &Dossier) -> Vec<String> {
+    let c = &d.creditor;
+    let mut out = Vec::new();
+    let form = match (&c.legal_form, c.extra.share_capital) {
+        (Some(f), Some(k)) => Some(format!("{f} au capital de {}", euros_fr(k))),
+        (Some(f), None) => Some(f.clone()),
+        (None, Some(k)) => Some(format!("Au capital de {}", euros_fr(k))),
+        (None, None) => None,
+    };
+    out.extend(form);
+    if let Some(siren) = &c.siren {
+        out.push(match &c.extra.rcs_city {
+            Some(city) => format!("RCS {city} {}", siren_fr(siren)),
+            None => format!("SIREN {}", siren_fr(siren)),
+        });
+    }
+    out
+}
+
+/// The footer line: the name and the identity lines, joined by dashes, no empty part.
+fn footer(name: &str, identity: &[String]) -> String {
+    std::iter::once(name.to_string())
+        .chain(identity.iter().cloned())
+        .collect::<Vec<_>>()
+        .join(" – ")
+}
+
+/// "sur les pénalités échues (59,86 €) puis sur le principal (1 440,14 €) – C. civ. 1343-1".
+pub(super) fn imputation_split(i: &Imputed, regime: Regime) -> String {
+    let accrued = match regime {
+        Regime::B2b => "les pénalités échues",
+        Regime::B2g => "les intérêts moratoires échus",
+        _ => "les intérêts échus",
+    };
+    let a = format!("{accrued} ({})", euros_fr(i.to_accrued));
+    let p = format!("le principal ({})", euros_fr(i.to_principal));
+    if i.before_due {
+        return format!("sur {p}, réglé à l'échéance ou avant");
+    }
+    match (i.order, i.to_accrued.is_zero(), i.to_principal.is_zero()) {
+        (Imputation::InterestFirst, false, false) => {
+            format!("sur {a} puis sur {p} – C. civ. 1343-1")
+        }
+        (Imputation::InterestFirst, false, true) => format!("sur {a} – C. civ. 1343-1"),
+        (Imputation::InterestFirst, true, _) => format!("sur {p} – C. civ. 1343-1"),
+        (Imputation::PrincipalFirst, _, false) if i.to_accrued.is_zero() => {
+            format!("sur {p} (imputation sur le principal d'abord)")
+        }
+        (Imputation::PrincipalFirst, _, _) => {
+            format!("sur {p} puis sur {a} (imputation sur le principal d'abord)")
+        }
+    }
+}
+
+/// Every rate that applied to the claimed invoices, in the order first used, each with its
+/// basis and the dates it applied: "12,15 % l'an (BCE 2,15 % au 01/01/2026 + 10 points) du
+/// 15/02/2026 au 30/06/2026".
+pub(super) fn rates_applied(lines: &[&InvoiceLine]) -> Vec<String> {
+    let mut seen: Vec<(String, NaiveDate, NaiveDate)> = Vec::new();
+    let mut periods: Vec<_> = lines.iter().flat_map(|l| l.periods.iter()).collect();
+    periods.sort_by_key(|p| (p.from, p.to));
+    for p in periods {
+        // The basis without its trailing citation: the text around it cites the article.
+        let what = match p.basis.rfind(" (") {
+            Some(i) if p.basis.ends_with(')') => p.basis[..i].to_string(),
+            _ => p.basis.clone(),
+        };
+        let key = format!("{} l'an ({what})", percent_fr(p.rate));
+        match seen.iter_mut().find(|(k, _, _)| *k == key) {
+            Some(s) => {
+                s.1 = s.1.min(p.from);
+                s.2 = s.2.max(p.to);
+            }
+            None => seen.push((key, p.from, p.to)),
+        }
+    }
+    if seen.len() == 1 {
+        return seen.into_iter().map(|(k, _, _)| k).collect();
+    }
+    seen.into_iter()
+        .map(|(k, from, to)| format!("{k} du {} au {}", date_short_fr(from), date_short_fr(to)))
+        .collect()
 }
 
 /// What the claim rests on: the invoices, then the accessories the law attaches by regime.
@@ -330,20 +656,29 @@ fn claim_basis(dossier: &Dossier, regime: Regime, lines: &[&InvoiceLine]) -> Str
             "intérêts au taux légal à compter de la mise en demeure (C. civ. art. 1231-6 et 1344-1)"
         }
     };
+    let rent = dossier.terms.claims == ClaimKind::Rents;
     let plural = numbers.len() > 1;
     let s = if plural { "s" } else { "" };
     format!(
-        "{} {}, émise{s} par {} et demeurée{s} impayée{s} à l'échéance ; {accessory_basis}",
-        if plural { "factures" } else { "facture" },
+        "{} {}, {}{s} par {} et {}{s} {}{s} à l'échéance\u{a0}; {accessory_basis}",
+        match (rent, plural) {
+            (false, false) => "facture",
+            (false, true) => "factures",
+            (true, false) => "loyer",
+            (true, true) => "loyers",
+        },
         enumerate_fr(&numbers),
+        if rent { "appelé" } else { "émise" },
         dossier.creditor.name,
+        if rent { "demeuré" } else { "demeurée" },
+        if rent { "impayé" } else { "impayée" },
     )
 }
 
 fn payment_means(dossier: &Dossier) -> String {
     match &dossier.creditor.iban {
         Some(iban) => format!(
-            "virement sur le compte IBAN {} (titulaire : {})",
+            "virement sur le compte IBAN {} (titulaire\u{a0}: {})",
             iban_fr(iban),
             dossier.creditor.name
         ),
@@ -393,7 +728,7 @@ fn fill(
     }
     Ok(FilledMention {
         id: m.id.clone(),
-        text,
+        text: typo_fr(&text),
         article: m.article.clone(),
     })
 }

@@ -1,56 +1,295 @@
-//! The facts of the procedure, from the dossier's records only: the exhibits (invoice and
-//! event pieces) in the order they are numbered.
+//! The facts of the procedure, from the dossier's records only: what was sent when and how,
+//! what the debtor contested or acknowledged, and the exhibits in the order they are
+//! numbered. A document states a fact only when an event records it.
 
 use chrono::NaiveDate;
 
-use crate::documents::format::{format_date_short as date_short_fr, format_eur as euros_fr};
-use crate::dossier::{Dossier, EventKind};
+use super::wording::{dates_fr, plural};
+use crate::calc::InvoiceLine;
+use crate::documents::format::{
+    format_date_long as date_long_fr, format_date_short as date_short_fr, format_eur as euros_fr,
+};
+use crate::dossier::{Channel, Dossier, Event, EventKind};
 
-/// One exhibit: what it is, its date as printed, the file it comes from.
+/// One exhibit: what it is, its date as printed, the file it comes from (kept for the
+/// bundle, never printed), and the event or invoice it proves.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(super) struct Piece {
     pub title: String,
     pub date: String,
     pub file: String,
+    pub source: PieceSource,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(super) enum PieceSource {
+    Invoice(String),
+    /// Index in `dossier.events`.
+    Event(usize),
+}
+
+/// A recorded event the documents may state, with its exhibit number when it has a piece.
+#[derive(Debug, Clone, Copy)]
+pub(super) struct Fact<'a> {
+    pub event: &'a Event,
+    pub exhibit: Option<usize>,
+}
+
+/// A dispute not followed by an acknowledgment, and the claimed invoices it concerns.
+#[derive(Debug, Clone)]
+pub(super) struct OpenDispute<'a> {
+    pub fact: Fact<'a>,
+    pub invoices: Vec<String>,
+}
+
+/// What happened in the procedure up to the document's date, for the claimed invoices.
+#[derive(Debug, Clone)]
+pub(super) struct Facts<'a> {
+    /// Reminders sent after the first claimed due date, in date order.
+    pub reminders: Vec<Fact<'a>>,
+    /// Formal notices received after a claimed due date, in date order.
+    pub formal_notices: Vec<Fact<'a>>,
+    pub disputes: Vec<OpenDispute<'a>>,
+    /// The first letter or email sent (reminder or formal notice), for an agency's recall.
+    pub first_letter: Option<Fact<'a>>,
+}
+
+impl<'a> Facts<'a> {
+    pub fn new(
+        dossier: &'a Dossier,
+        lines: &[&InvoiceLine],
+        as_of: NaiveDate,
+        pieces: &[Piece],
+    ) -> Facts<'a> {
+        let exhibit = |index: usize| {
+            pieces
+                .iter()
+                .position(|p| p.source == PieceSource::Event(index))
+                .map(|i| i + 1)
+        };
+        let claimed = |e: &Event| lines.iter().any(|l| e.concerns(&l.number));
+        let first_due = lines.iter().map(|l| l.due).min();
+        let mut events: Vec<(usize, &Event)> = dossier
+            .events
+            .iter()
+            .enumerate()
+            .filter(|(_, e)| e.date <= as_of && claimed(e))
+            .collect();
+        events.sort_by_key(|(i, e)| (e.date, *i));
+        let after_due = |e: &Event| first_due.is_some_and(|due| e.date > due);
+        let of = |kind: EventKind| -> Vec<Fact<'a>> {
+            events
+                .iter()
+                .filter(|(_, e)| e.kind == kind && after_due(e))
+                .map(|(i, e)| Fact {
+                    event: e,
+                    exhibit: exhibit(*i),
+                })
+                .collect()
+        };
+        let reminders = of(EventKind::Reminder);
+        let formal_notices = of(EventKind::FormalNotice);
+        let first_letter = events
+            .iter()
+            .filter(|(_, e)| matches!(e.kind, EventKind::Reminder | EventKind::FormalNotice))
+            .filter(|(_, e)| {
+                e.channel
+                    .is_none_or(|c| c != Channel::Phone && c != Channel::Sms)
+            })
+            .map(|(i, e)| Fact {
+                event: e,
+                exhibit: exhibit(*i),
+            })
+            .next();
+        let mut disputes = Vec::new();
+        for (i, e) in events.iter().filter(|(_, e)| e.kind == EventKind::Dispute) {
+            let invoices: Vec<String> = lines
+                .iter()
+                .filter(|l| e.concerns(&l.number))
+                .filter(|l| {
+                    !events.iter().any(|(_, a)| {
+                        a.kind == EventKind::Acknowledgment
+                            && a.date >= e.date
+                            && a.concerns(&l.number)
+                    })
+                })
+                .map(|l| l.number.clone())
+                .collect();
+            if !invoices.is_empty() {
+                disputes.push(OpenDispute {
+                    fact: Fact {
+                        event: e,
+                        exhibit: exhibit(*i),
+                    },
+                    invoices,
+                });
+            }
+        }
+        Facts {
+            reminders,
+            formal_notices,
+            disputes,
+            first_letter,
+        }
+    }
+
+    /// "notre relance du 20 mars 2026" / "nos relances des 20 février et 16 mars 2026";
+    /// empty without a recorded reminder.
+    /// `voice` is "notre"/"nos" or "ma"/"mes" (an individual creditor writes "je"), or "la"/"les"
+    /// for a request, which speaks of the creditor in the third person.
+    pub fn reminders_phrase(&self, voice: Voice) -> String {
+        let mut dates: Vec<NaiveDate> = self.reminders.iter().map(|f| f.event.date).collect();
+        dates.dedup();
+        let (one, many) = voice.determiners();
+        match dates.len() {
+            0 => String::new(),
+            1 => format!("{one} relance du {}", dates_fr(&dates)),
+            _ => format!("{many} relances des {}", dates_fr(&dates)),
+        }
+    }
+
+    /// The last formal notice: "notre mise en demeure reçue le 2 avril 2026 (pièce n° 4)".
+    pub fn formal_notice_phrase(&self, voice: Voice) -> String {
+        let (one, _) = voice.determiners();
+        match self.formal_notices.last() {
+            None => String::new(),
+            Some(f) => format!(
+                "{one} mise en demeure reçue le {}{}",
+                date_long_fr(f.event.date),
+                exhibit_ref(f.exhibit)
+            ),
+        }
+    }
+
+    /// The earliest formal notice received after the claimed due dates.
+    pub fn first_formal_notice(&self) -> Option<NaiveDate> {
+        self.formal_notices.first().map(|f| f.event.date)
+    }
+
+    /// One sentence per open dispute: "La facture n° A a été contestée le 8 avril 2026
+    /// (pièce n° 3)."
+    pub fn dispute_sentences(&self, addressee_is_debtor: bool, maintained: &str) -> Vec<String> {
+        self.disputes
+            .iter()
+            .map(|d| {
+                let n = d.invoices.len();
+                format!(
+                    "{} {} {} {} {} le {}{}\u{a0}; {maintained}.",
+                    if n > 1 { "Les factures" } else { "La facture" },
+                    d.invoices
+                        .iter()
+                        .map(|i| format!("n°\u{a0}{i}"))
+                        .collect::<Vec<_>>()
+                        .join(", "),
+                    plural(n, "a été", "ont été"),
+                    plural(n, "contestée", "contestées"),
+                    if addressee_is_debtor {
+                        "par vos soins"
+                    } else {
+                        "par le débiteur"
+                    },
+                    date_long_fr(d.fact.event.date),
+                    exhibit_ref(d.fact.exhibit)
+                )
+            })
+            .collect()
+    }
+}
+
+/// Who speaks of the procedure: the creditor or agency ("nous"), an individual creditor
+/// ("je"), or a request, in the third person.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Voice {
+    We,
+    I,
+    Third,
+}
+
+impl Voice {
+    fn determiners(self) -> (&'static str, &'static str) {
+        match self {
+            Voice::We => ("notre", "nos"),
+            Voice::I => ("ma", "mes"),
+            Voice::Third => ("la", "les"),
+        }
+    }
+}
+
+/// " (pièce n° 4)" or "".
+fn exhibit_ref(exhibit: Option<usize>) -> String {
+    exhibit
+        .map(|n| format!(" (pièce n°\u{a0}{n})"))
+        .unwrap_or_default()
+}
+
+/// How an event's proof is labelled in an exhibit list.
+fn event_title(e: &Event) -> String {
+    let how = match e.channel {
+        Some(Channel::Email) => " par courriel",
+        Some(Channel::Letter) => " par lettre simple",
+        Some(Channel::RegisteredLetter) => {
+            " par lettre recommandée avec demande d'avis de réception"
+        }
+        Some(Channel::Phone) => " par téléphone",
+        Some(Channel::Sms) => " par SMS",
+        None => "",
+    };
+    let date = date_long_fr(e.date);
+    match e.kind {
+        EventKind::Reminder => format!("Relance du {date}{how}"),
+        EventKind::FormalNotice => {
+            format!("Mise en demeure{how}, reçue le {date}, et preuve de sa réception")
+        }
+        EventKind::Acknowledgment => format!("Reconnaissance de dette du {date}{how}"),
+        EventKind::Dispute => format!("Contestation du débiteur du {date}{how}"),
+        EventKind::IpServed => {
+            format!("Acte de signification de l'ordonnance d'injonction de payer du {date}")
+        }
+        EventKind::ClaimMemorandum => format!("Mémoire en réclamation du {date}{how}"),
+        EventKind::ReferralFiled => format!("Requête en référé-provision du {date}"),
+    }
 }
 
 /// The exhibits: every invoice piece, then every event piece, in date order.
 pub(super) fn pieces(d: &Dossier) -> Vec<Piece> {
-    let mut out: Vec<(NaiveDate, String, String)> = Vec::new();
+    let mut out: Vec<(NaiveDate, Piece)> = Vec::new();
     let mut invoices: Vec<_> = d.invoices.iter().collect();
     invoices.sort_by(|a, b| (a.issued, &a.number).cmp(&(b.issued, &b.number)));
     for inv in invoices {
         if let Some(p) = &inv.piece {
             out.push((
                 inv.issued,
-                format!("Facture n° {} ({})", inv.number, euros_fr(inv.amount)),
-                p.clone(),
+                Piece {
+                    title: format!(
+                        "Facture n°\u{a0}{} du {} ({})",
+                        inv.number,
+                        date_long_fr(inv.issued),
+                        euros_fr(inv.amount)
+                    ),
+                    date: date_short_fr(inv.issued),
+                    file: p.clone(),
+                    source: PieceSource::Invoice(inv.number.clone()),
+                },
             ));
         }
     }
-    let mut events: Vec<_> = d.events.iter().filter(|e| e.piece.is_some()).collect();
-    events.sort_by_key(|e| e.date);
-    for e in events {
-        let what = match e.kind {
-            EventKind::Reminder => "Relance",
-            EventKind::FormalNotice => "Mise en demeure et avis de réception",
-            EventKind::Acknowledgment => "Reconnaissance de dette",
-            EventKind::Dispute => "Contestation du débiteur",
-            EventKind::IpServed => "Signification de l'ordonnance",
-            EventKind::ClaimMemorandum => "Mémoire en réclamation",
-            EventKind::ReferralFiled => "Requête en référé-provision",
-        };
+    let mut events: Vec<_> = d
+        .events
+        .iter()
+        .enumerate()
+        .filter(|(_, e)| e.piece.is_some())
+        .collect();
+    events.sort_by_key(|(i, e)| (e.date, *i));
+    for (i, e) in events {
         out.push((
             e.date,
-            what.to_string(),
-            e.piece.clone().unwrap_or_default(),
+            Piece {
+                title: event_title(e),
+                date: date_short_fr(e.date),
+                file: e.piece.clone().unwrap_or_default(),
+                source: PieceSource::Event(i),
+            },
         ));
     }
-    out.into_iter()
-        .map(|(d, title, file)| Piece {
-            title,
-            date: date_short_fr(d),
-            file,
-        })
-        .collect()
+    out.into_iter().map(|(_, p)| p).collect()
 }

@@ -147,14 +147,19 @@ pub enum LetterError {
         file: String,
         placeholder: String,
     },
+    /// The document cannot be filed as the dossier stands: nothing is written.
+    #[error("{document}: refused: {why}")]
+    Refused { document: &'static str, why: String },
     #[error("{0}")]
     Rule(String),
-    /// The document cannot be filed on this dossier (the wrong procedure, a missing step).
-    #[error("{document}: refused: {reason}")]
-    Refused {
-        document: &'static str,
-        reason: String,
-    },
+}
+
+/// Choices the user makes when producing a document.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Options {
+    /// Claim a disputed invoice in a request for an injonction de payer anyway; the request
+    /// then states the dispute and its date.
+    pub include_disputed: bool,
 }
 
 /// A mention as printed: its id (for tests), its text and its legal basis.
@@ -174,6 +179,8 @@ pub struct DocData {
     pub date: NaiveDate,
     pub mentions: Vec<FilledMention>,
     pub json: Value,
+    /// For the user (English, on stderr), never printed in the document.
+    pub warnings: Vec<String>,
 }
 
 /// Builds the data of `kind` for `dossier` as of `statement.as_of` (the letter's date).
@@ -187,15 +194,31 @@ pub fn build(
     statement: &Statement,
     rules: &Rules,
 ) -> Result<DocData, LetterError> {
+    build_with(kind, dossier, statement, rules, &Options::default())
+}
+
+/// [`build`] with the user's [`Options`].
+///
+/// # Errors
+/// As [`build`]; and [`LetterError::Refused`] for a document that cannot be filed: a
+/// request for an injonction de payer with no exhibit (CPC 1407, 1409), or claiming a
+/// disputed invoice without [`Options::include_disputed`].
+pub fn build_with(
+    kind: DocKind,
+    dossier: &Dossier,
+    statement: &Statement,
+    rules: &Rules,
+    options: &Options,
+) -> Result<DocData, LetterError> {
     refuse(kind, dossier)?;
-    let ctx = common::Context::new(kind, dossier, statement, rules)?;
-    let mut json = ctx.base_json();
+    let mut ctx = common::Context::new(kind, dossier, statement, rules, options)?;
     let own = match kind.family() {
-        Family::Reminder => reminders::data(&ctx),
-        Family::FormalNotice => formal_notice::data(&ctx),
-        Family::Statement => statement::data(&ctx),
-        Family::Court => court::data(&ctx, rules),
+        Family::Reminder => reminders::data(&mut ctx),
+        Family::FormalNotice => formal_notice::data(&mut ctx),
+        Family::Statement => statement::data(&mut ctx),
+        Family::Court => court::data(&mut ctx, rules)?,
     };
+    let mut json = ctx.base_json();
     json.extend(own);
     Ok(DocData {
         kind,
@@ -203,6 +226,7 @@ pub fn build(
         date: ctx.date,
         mentions: ctx.mentions,
         json: Value::Object(json),
+        warnings: ctx.warnings,
     })
 }
 
@@ -226,9 +250,9 @@ fn refuse(kind: DocKind, d: &Dossier) -> Result<(), LetterError> {
         _ => None,
     };
     match reason {
-        Some(reason) => Err(LetterError::Refused {
+        Some(why) => Err(LetterError::Refused {
             document: kind.name(),
-            reason,
+            why,
         }),
         None => Ok(()),
     }

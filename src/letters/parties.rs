@@ -22,12 +22,50 @@ pub(super) fn creditor_identification(d: &Dossier) -> String {
                 ", dont le siège social est situé {}",
                 c.address.join(", ")
             ));
-            if let Some(sig) = &c.signatory {
-                s.push_str(&format!(", représentée par {sig}"));
+            // CPC 54 2° b: the body that represents it, a natural person and their capacity.
+            match (
+                &c.extra.representative,
+                &c.extra.representative_capacity,
+                &c.signatory,
+            ) {
+                (Some(n), Some(q), _) => s.push_str(&format!(", représentée par {n}, {q}")),
+                (Some(n), None, _) => s.push_str(&format!(", représentée par {n}")),
+                (None, _, Some(sig)) if d.agency.is_none() => {
+                    s.push_str(&format!(", représentée par {sig}"))
+                }
+                _ => s.push_str(", prise en la personne de son représentant légal"),
             }
             s
         }
-        CreditorKind::Individual => format!("{}, demeurant {}", c.name, seat(&c.name, &c.address)),
+        CreditorKind::Individual => {
+            // CPC 54 2° a: names, profession, domicile, nationality, date and place of birth.
+            let e = &c.extra;
+            let born = match e.civility {
+                Some(crate::dossier::Civility::Madame) => "née",
+                _ => "né",
+            };
+            let mut s = c.name.clone();
+            if let Some(p) = &e.profession {
+                s.push_str(&format!(", {p}"));
+            }
+            match (e.birth_date, &e.birth_place) {
+                (Some(date), Some(place)) => s.push_str(&format!(
+                    ", {born} le {} à {place}",
+                    crate::documents::format::format_date_long(date)
+                )),
+                (Some(date), None) => s.push_str(&format!(
+                    ", {born} le {}",
+                    crate::documents::format::format_date_long(date)
+                )),
+                (None, Some(place)) => s.push_str(&format!(", {born} à {place}")),
+                (None, None) => {}
+            }
+            if let Some(n) = &e.nationality {
+                s.push_str(&format!(", de nationalité {n}"));
+            }
+            s.push_str(&format!(", demeurant {}", seat(&c.name, &c.address)));
+            s
+        }
     }
 }
 

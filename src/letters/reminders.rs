@@ -6,6 +6,6 @@ use super::common::Context;
 
 /// What a reminder adds to the shared data (nothing yet: the reminders read the claim table,
 /// the totals, the payment means and the mentions).
-pub(super) fn data(_ctx: &Context) -> Map<String, Value> {
+pub(super) fn data(_ctx: &mut Context) -> Map<String, Value> {
     Map::new()
 }

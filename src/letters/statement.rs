@@ -1,26 +1,60 @@
-//! The claim statement (décompte): each invoice, each accrual period, the rules applied.
+//! The claim statement (décompte): each invoice, each accrual period, each payment and how it
+//! was imputed, the rates and rule values applied, in French for the court that reads it.
 
 use serde_json::{Map, Value, json};
 
-use super::common::Context;
-use crate::calc::Statement;
+use super::common::{Context, rates_applied};
+use super::wording::typo_fr;
+use crate::calc::{InvoiceLine, RuleUse, Statement};
 use crate::documents::format::{
     format_date_long as date_long_fr, format_date_short as date_short_fr, format_eur as euros_fr,
     format_percent as percent_fr,
 };
+use chrono::{Datelike, NaiveDate};
+
+use crate::dossier::{ClaimKind, DebtorKind, Dossier, EventKind, Regime};
+use crate::rules::Unit;
 
 /// What the statement adds to the shared data: the statement itself, formatted.
-pub(super) fn data(ctx: &Context) -> Map<String, Value> {
+pub(super) fn data(ctx: &mut Context) -> Map<String, Value> {
     let mut m = Map::new();
-    m.insert("statement".into(), statement_json(ctx.statement));
+    m.insert("statement".into(), statement_json(ctx));
     m
 }
 
-fn statement_json(s: &Statement) -> Value {
+/// The amount as a deduction: "−500,00 €" with a real minus sign.
+pub(super) fn minus(amount: rust_decimal::Decimal) -> String {
+    format!("\u{2212}{}", euros_fr(amount))
+}
+
+fn statement_json(ctx: &Context) -> Value {
+    let s: &Statement = ctx.statement;
+    let d = ctx.dossier;
+    let item = if d.terms.claims == ClaimKind::Rents {
+        "Loyer"
+    } else {
+        "Facture"
+    };
+    let lines: Vec<&InvoiceLine> = s.invoices.iter().collect();
+    let t = &s.totals;
+    let mut summary = vec![json!({"label": "Principal", "amount": euros_fr(t.principal)})];
+    if !t.penalties.is_zero() {
+        summary.push(json!({"label": "Pénalités de retard", "amount": euros_fr(t.penalties)}));
+    }
+    if !t.interest.is_zero() {
+        summary.push(json!({"label": match s.regime { Regime::B2g => "Intérêts moratoires", _ => "Intérêts au taux légal" }, "amount": euros_fr(t.interest)}));
+    }
+    if !t.indemnities.is_zero() {
+        summary.push(json!({"label": "Indemnités forfaitaires pour frais de recouvrement", "amount": euros_fr(t.indemnities)}));
+    }
+    if !t.paid.is_zero() {
+        summary.push(json!({"label": "Règlements imputés", "amount": minus(t.paid)}));
+    }
     json!({
         "as_of": date_long_fr(s.as_of),
         "invoices": s.invoices.iter().map(|l| json!({
             "number": l.number,
+            "title": format!("{item} n°\u{a0}{}", l.number),
             "issued": date_short_fr(l.issued),
             "due": date_short_fr(l.due),
             "principal": euros_fr(l.principal),
@@ -29,10 +63,17 @@ fn statement_json(s: &Statement) -> Value {
             "outstanding": euros_fr(l.outstanding),
             "accrued": euros_fr(l.penalties + l.interest),
             "indemnity": euros_fr(l.indemnity),
+            "has_indemnity": !l.indemnity.is_zero(),
             "total_due": euros_fr(l.total_due()),
-            "days_late": l.days_late.to_string(),
+            "days_late": match l.days_late { 0 => "aucun".to_string(), 1 => "1 jour".to_string(), n => format!("{n} jours") },
             "prescription": date_short_fr(l.prescription.expires_on),
             "prescription_basis": l.prescription.basis,
+            "prescription_text": prescription_text(d, l),
+            "imputations": l.imputations.iter().map(|i| json!({
+                "label": format!("Règlement du {}", date_short_fr(i.date)),
+                "split": imputation_detail(i, s.regime),
+                "minus": minus(i.to_accrued + i.to_principal),
+            })).collect::<Vec<_>>(),
             "periods": l.periods.iter().map(|p| json!({
                 "from": date_short_fr(p.from),
                 "to": date_short_fr(p.to),
@@ -44,18 +85,149 @@ fn statement_json(s: &Statement) -> Value {
             })).collect::<Vec<_>>(),
         })).collect::<Vec<_>>(),
         "totals": {
-            "principal": euros_fr(s.totals.principal),
-            "paid": euros_fr(s.totals.paid),
-            "penalties": euros_fr(s.totals.penalties),
-            "interest": euros_fr(s.totals.interest),
-            "indemnities": euros_fr(s.totals.indemnities),
-            "total_due": euros_fr(s.totals.total_due),
-            "overpaid": euros_fr(s.totals.overpaid),
+            "principal": euros_fr(t.principal),
+            "paid": euros_fr(t.paid),
+            "penalties": euros_fr(t.penalties),
+            "interest": euros_fr(t.interest),
+            "indemnities": euros_fr(t.indemnities),
+            "total_due": euros_fr(t.total_due),
+            "overpaid": euros_fr(t.overpaid),
         },
+        "summary": summary,
+        "rates": rates_applied(&lines),
         "rules": s.rules.iter().map(|r| json!({
-            "id": r.id, "value": r.value.normalize().to_string(), "from": date_short_fr(r.from),
-            "article": r.article, "source": r.source,
+            "text": typo_fr(&rule_text(r, s.regime)),
+            "source": r.source,
         })).collect::<Vec<_>>(),
-        "warnings": s.warnings,
+        "observations": observations(ctx),
     })
+}
+
+/// "sur les pénalités échues (5,99 €) puis sur le principal (494,01 €) – C. civ. 1343-1".
+fn imputation_detail(i: &crate::calc::Imputed, regime: Regime) -> String {
+    super::common::imputation_split(i, regime)
+}
+
+/// A rule value as a reader checks it: its article (only the one that applies to this
+/// regime when the rule serves several), its value with its unit, since when.
+fn rule_text(r: &RuleUse, regime: Regime) -> String {
+    let article = r
+        .article
+        .split(" ; ")
+        .filter(|a| match regime {
+            Regime::B2g => !a.starts_with("C. com."),
+            _ => !a.starts_with("CCP"),
+        })
+        .collect::<Vec<_>>()
+        .join(" ; ");
+    let article = if article.is_empty() {
+        r.article.clone()
+    } else {
+        article
+    };
+    let value = match r.unit {
+        Unit::Percent => percent_fr(r.value),
+        Unit::Points => format!("{} points", r.value.normalize()),
+        Unit::Factor => format!("{} fois", r.value.normalize()),
+        Unit::Eur => euros_fr(r.value),
+        Unit::Years => format!("{} ans", r.value.normalize()),
+        Unit::Days => format!("{} jours", r.value.normalize()),
+    };
+    format!(
+        "{article} : {value}, en vigueur depuis le {}",
+        date_short_fr(r.from)
+    )
+}
+
+/// The prescription as a court reads it: the last day, its article, and why it restarted
+/// (C. civ. 2240, 2241) or, for a consumer, that it is counted from the due date.
+fn prescription_text(d: &Dossier, l: &InvoiceLine) -> String {
+    let p = &l.prescription;
+    let mut s = format!(
+        "Prescription : action possible jusqu'au {} inclus ({})",
+        date_short_fr(p.expires_on),
+        p.basis
+    );
+    let started = p.started_on;
+    // The déchéance quadriennale starts again on 1 January after the interrupting act.
+    let public = d.debtor.kind == DebtorKind::PublicBody;
+    let starts = |date: NaiveDate| {
+        if public {
+            date.year() + 1 == started.year() && started.month() == 1 && started.day() == 1
+        } else {
+            date == started
+        }
+    };
+    let restarted = !starts(l.due);
+    let event = d
+        .events
+        .iter()
+        .filter(|e| restarted && e.concerns(&l.number) && starts(e.date))
+        .filter(|e| e.kind != EventKind::FormalNotice || public)
+        .max_by_key(|e| e.date);
+    let paid = restarted && l.imputations.iter().any(|i| starts(i.date));
+    let why = match event.map(|e| e.kind) {
+        Some(EventKind::Acknowledgment) => Some(format!(
+            ", délai reparti de la reconnaissance de dette du {} (C. civ. 2240)",
+            date_short_fr(event.map(|e| e.date).unwrap_or(started))
+        )),
+        Some(EventKind::IpServed) => Some(format!(
+            ", délai reparti de la signification de l'ordonnance du {} (C. civ. 2241)",
+            date_short_fr(event.map(|e| e.date).unwrap_or(started))
+        )),
+        Some(EventKind::ReferralFiled) => Some(format!(
+            ", délai reparti du recours juridictionnel du {} (loi n° 68-1250, art. 2)",
+            date_short_fr(event.map(|e| e.date).unwrap_or(started))
+        )),
+        Some(
+            EventKind::Reminder
+            | EventKind::FormalNotice
+            | EventKind::Dispute
+            | EventKind::ClaimMemorandum,
+        ) => Some(format!(
+            ", délai reparti d'une réclamation écrite du {} (loi n° 68-1250, art. 2)",
+            date_short_fr(event.map(|e| e.date).unwrap_or(started))
+        )),
+        None if paid => Some(format!(
+            ", délai reparti du paiement partiel du {}, qui vaut reconnaissance de la dette (C. civ. 2240)",
+            date_short_fr(started)
+        )),
+        None => None,
+    };
+    match why {
+        Some(w) => s.push_str(&w),
+        None if d.regime() == Regime::B2c => s.push_str(
+            ", compté à partir de l'échéance de la facture, date retenue comme celle où le créancier a connu les faits lui permettant d'agir (pour des travaux ou services, le délai court de leur achèvement)",
+        ),
+        None => {}
+    }
+    s.push('.');
+    typo_fr(&s)
+}
+
+/// What the court should know about the figures, in French: a contractual rate below the
+/// legal floor, payments exceeding the claim. The user's English warnings stay on stderr.
+fn observations(ctx: &Context) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut floors: Vec<String> = Vec::new();
+    for l in &ctx.statement.invoices {
+        for p in &l.periods {
+            if p.basis.starts_with("plancher") && !floors.contains(&p.basis) {
+                floors.push(p.basis.clone());
+            }
+        }
+    }
+    for f in floors {
+        out.push(typo_fr(&format!(
+            "Le taux contractuel des pénalités est inférieur au minimum légal ; le taux plancher s'applique : {f}."
+        )));
+    }
+    let over = ctx.statement.totals.overpaid;
+    if !over.is_zero() {
+        out.push(typo_fr(&format!(
+            "Les règlements reçus excèdent de {} les sommes dues ; cet excédent n'est pas déduit.",
+            euros_fr(over)
+        )));
+    }
+    out
 }

@@ -1,4 +1,10 @@
-//! Shared French wording: enumerations, identifiers grouped for reading, address lines.
+//! Shared French wording: enumerations, singular and plural, dates in a phrase, salutations,
+//! typography, identifiers grouped for reading, address lines.
+
+use chrono::{Datelike, NaiveDate};
+
+use crate::documents::format::format_date_long;
+use crate::dossier::{Civility, ClaimKind};
 
 /// "A", "A et B", "A, B et C".
 pub(super) fn enumerate_fr(items: &[String]) -> String {
@@ -63,4 +69,187 @@ pub(super) fn seat(name: &str, address: &[String]) -> String {
         .cloned()
         .collect::<Vec<_>>()
         .join(", ")
+}
+
+/// `one` when `n` is 1 (or 0), else `many`: "la facture suivante" / "les factures suivantes".
+pub(super) fn plural<'s>(n: usize, one: &'s str, many: &'s str) -> &'s str {
+    if n > 1 { many } else { one }
+}
+
+/// Dates in one phrase, month and year said once for a run: "20 février et 16 mars 2026",
+/// "3 et 20 mars 2026", "15 décembre 2025 et 20 janvier 2026".
+pub(super) fn dates_fr(dates: &[NaiveDate]) -> String {
+    let parts: Vec<String> = dates
+        .iter()
+        .enumerate()
+        .map(|(i, d)| {
+            let next = dates.get(i + 1);
+            let day = if d.day() == 1 {
+                "1er".to_string()
+            } else {
+                d.day().to_string()
+            };
+            let same_month = next.is_some_and(|n| n.month() == d.month() && n.year() == d.year());
+            let same_year = next.is_some_and(|n| n.year() == d.year());
+            let long = format_date_long(*d);
+            if same_month {
+                day
+            } else if same_year {
+                // "20 février 2026" without the year.
+                long.rsplit_once(' ')
+                    .map_or(long.clone(), |(a, _)| a.to_string())
+            } else {
+                long
+            }
+        })
+        .collect();
+    enumerate_fr(&parts)
+}
+
+/// French typography for a text the documents print: a no-break space before « : ; ? ! »
+/// and inside « », whatever space (or none) the text had.
+pub fn typo_fr(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 8);
+    let chars: Vec<char> = text.chars().collect();
+    for (i, &c) in chars.iter().enumerate() {
+        match c {
+            ':' | ';' | '?' | '!' | '»' => {
+                // "http://" and times such as "10:30" keep their colon as it is.
+                let prev = out.chars().last();
+                let next = chars.get(i + 1).copied();
+                let glued = c == ':'
+                    && (next == Some('/')
+                        || prev.is_some_and(|p| p.is_ascii_digit())
+                            && next.is_some_and(|n| n.is_ascii_digit()));
+                if glued || prev.is_none() {
+                    out.push(c);
+                    continue;
+                }
+                while out.ends_with(' ') || out.ends_with('\u{a0}') || out.ends_with('\u{202f}') {
+                    out.pop();
+                }
+                out.push('\u{a0}');
+                out.push(c);
+            }
+            ' ' | '\u{a0}' | '\u{202f}' if out.ends_with('«') => {}
+            _ => {
+                if out.ends_with('«') {
+                    out.push('\u{a0}');
+                }
+                out.push(c);
+            }
+        }
+    }
+    out
+}
+
+/// The words that agree with what is claimed: invoices or rents, one or several.
+pub(super) fn words(n: usize, kind: ClaimKind) -> serde_json::Value {
+    let many = n > 1;
+    let rent = kind == ClaimKind::Rents;
+    let pick = |inv1: &str, invn: &str, rent1: &str, rentn: &str| -> String {
+        match (rent, many) {
+            (false, false) => inv1,
+            (false, true) => invn,
+            (true, false) => rent1,
+            (true, true) => rentn,
+        }
+        .to_string()
+    };
+    let the_below = pick(
+        "La facture ci-dessous",
+        "Les factures ci-dessous",
+        "Le loyer ci-dessous",
+        "Les loyers ci-dessous",
+    );
+    serde_json::json!({
+        "item": if rent { "loyer" } else { "facture" },
+        "item_title": if rent { "Loyer" } else { "Facture" },
+        "due_adj": if rent { "échu" } else { "échue" },
+        "the_below_lower": lower_first(&the_below),
+        "the_below": the_below,
+        "remain_unpaid": pick("demeure impayée", "demeurent impayées", "demeure impayé", "demeurent impayés"),
+        "whose_due_passed": if many { "dont les échéances sont dépassées" } else { "dont l'échéance est dépassée" },
+        "their_due_dates": if many { "leurs échéances sont dépassées" } else { "son échéance est dépassée" },
+        "payment_of_following": pick(
+            "le règlement de la facture suivante, arrivée à échéance,",
+            "le règlement des factures suivantes, arrivées à échéance,",
+            "le règlement du loyer suivant, arrivé à échéance,",
+            "le règlement des loyers suivants, arrivés à échéance,",
+        ),
+        "these": pick("cette facture", "ces factures", "ce loyer", "ces loyers"),
+        "of_following": pick("de la facture suivante", "des factures suivantes", "du loyer suivant", "des loyers suivants"),
+        "unpaid_at_due": pick(
+            "demeurée impayée à son échéance",
+            "demeurées impayées à leur échéance",
+            "demeuré impayé à son échéance",
+            "demeurés impayés à leur échéance",
+        ),
+    })
+}
+
+/// "Madame, Monsieur," unless the addressee is known: an attention line ("M. Paul Dupont,
+/// président" gives "Monsieur le Président,"; "Mme la Maire" gives "Madame la Maire,") or a
+/// consumer's civility.
+pub(super) fn salutation(attention: Option<&str>, civility: Option<Civility>) -> String {
+    if let Some(a) = attention {
+        let lower = a.to_lowercase();
+        let lower = lower
+            .trim_start_matches("à l'attention de")
+            .trim_start_matches("à l’attention de")
+            .trim_start_matches("a l'attention de")
+            .trim();
+        let female =
+            lower.starts_with("mme") || lower.starts_with("madame") || lower.starts_with("mlle");
+        let male = !female
+            && (lower.starts_with("m.")
+                || lower.starts_with("monsieur")
+                || lower.starts_with("m "));
+        // The function, when the line names one; the feminine form tells the gender too.
+        let functions: [(&str, &str, &str); 6] = [
+            ("présidente", "Madame la Présidente", "Madame la Présidente"),
+            ("président", "Madame la Présidente", "Monsieur le Président"),
+            ("maire", "Madame la Maire", "Monsieur le Maire"),
+            ("directrice", "Madame la Directrice", "Madame la Directrice"),
+            ("directeur", "Madame la Directrice", "Monsieur le Directeur"),
+            ("gérante", "Madame", "Madame"),
+        ];
+        for (word, f, m) in functions {
+            let found = lower
+                .split(|c: char| !c.is_alphanumeric() && c != 'é' && c != 'è')
+                .any(|w| w == word);
+            if found && (female || male || word.ends_with('e') && f == m) {
+                return format!("{},", if female { f } else { m });
+            }
+        }
+        if female {
+            return "Madame,".to_string();
+        }
+        if male {
+            return "Monsieur,".to_string();
+        }
+    }
+    match civility {
+        Some(Civility::Madame) => "Madame,".to_string(),
+        Some(Civility::Monsieur) => "Monsieur,".to_string(),
+        None => "Madame, Monsieur,".to_string(),
+    }
+}
+
+/// The first letter in lower case ("La facture" -> "la facture").
+pub(super) fn lower_first(s: &str) -> String {
+    let mut c = s.chars();
+    match c.next() {
+        Some(f) => f.to_lowercase().collect::<String>() + c.as_str(),
+        None => String::new(),
+    }
+}
+
+/// The first letter in upper case.
+pub(super) fn upper_first(s: &str) -> String {
+    let mut c = s.chars();
+    match c.next() {
+        Some(f) => f.to_uppercase().collect::<String>() + c.as_str(),
+        None => String::new(),
+    }
 }

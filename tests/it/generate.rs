@@ -35,7 +35,7 @@ pub fn write_dossiers(dir: &Path, n: usize, broken: bool) -> Vec<Expected> {
             let folder = dir.join(&path);
             std::fs::create_dir_all(folder.join("pieces")).expect("create a dossier folder");
             let (text, outcome, document) = dossier(i, broken);
-            if i.is_multiple_of(10) {
+            if has_piece(i) {
                 std::fs::write(folder.join("pieces/facture.pdf"), &piece).expect("write a piece");
             }
             std::fs::write(folder.join("dossier.toml"), text).expect("write a dossier");
@@ -55,6 +55,12 @@ fn date(s: &str) -> NaiveDate {
 
 fn plus(d: NaiveDate, days: u64) -> NaiveDate {
     d + Days::new(days)
+}
+
+/// Every tenth dossier has its invoice as a piece, and so has every dossier whose due step is
+/// the request for an injonction de payer, which is refused without an exhibit (CPC 1407).
+fn has_piece(i: usize) -> bool {
+    i.is_multiple_of(10) || i % 10 >= 8
 }
 
 /// The text of dossier `i`, its expected outcome and due document.
@@ -146,7 +152,7 @@ fn dossier(i: usize, broken: bool) -> (String, &'static str, Option<&'static str
     } else {
         amount
     };
-    let piece = if i.is_multiple_of(10) {
+    let piece = if has_piece(i) {
         "piece = \"pieces/facture.pdf\"\n"
     } else {
         ""

@@ -28,8 +28,23 @@ fn every_document_of_every_test_dossier_fills_its_mentions() {
         let dz = example(dir);
         let s = compute(&dz, &rules, d(as_of)).unwrap();
         for kind in DocKind::for_dossier(&dz) {
-            let data =
-                build(kind, &dz, &s, &rules).unwrap_or_else(|e| panic!("{dir} {kind:?}: {e}"));
+            let built = build(kind, &dz, &s, &rules);
+            // CPC 1407, 1409: no exhibit (b2c-metz, b2g-commune, c2x-particulier), or a disputed invoice
+            // (agence-contractuel): the request is refused, nothing else is.
+            let refused = matches!(
+                dir,
+                "tests/dossiers/b2c-metz"
+                    | "tests/dossiers/c2x-particulier"
+                    | "tests/dossiers/agence-contractuel"
+            ) && kind == DocKind::RequeteInjonction;
+            if refused {
+                assert!(
+                    matches!(built, Err(LetterError::Refused { .. })),
+                    "{dir} {kind:?}: {built:?}"
+                );
+                continue;
+            }
+            let data = built.unwrap_or_else(|e| panic!("{dir} {kind:?}: {e}"));
             for m in &data.mentions {
                 assert!(!m.text.contains('{'), "{dir} {kind:?} {}: {}", m.id, m.text);
                 assert_eq!(
@@ -156,4 +171,164 @@ from = 2020-01-01
     );
     // The other documents, which do not carry it, still build.
     assert!(build(DocKind::MiseEnDemeure, &dz, &s, &rules).is_ok());
+}
+
+/// The dates a "malgré …" phrase writes ("des 20 février et 16 mars 2026"), as dates.
+fn dates_in(phrase: &str) -> Vec<chrono::NaiveDate> {
+    const MONTHS: [&str; 12] = [
+        "janvier",
+        "février",
+        "mars",
+        "avril",
+        "mai",
+        "juin",
+        "juillet",
+        "août",
+        "septembre",
+        "octobre",
+        "novembre",
+        "décembre",
+    ];
+    let words: Vec<&str> = phrase
+        .split(|c: char| c.is_whitespace() || c == ',' || c == '(' || c == ')')
+        .filter(|w| !w.is_empty())
+        .collect();
+    // Read right to left: a year applies to the days before it, a month likewise.
+    let (mut year, mut month) = (None, None);
+    let mut out = Vec::new();
+    for w in words.iter().rev() {
+        if let Ok(y) = w.parse::<i32>()
+            && y > 1900
+        {
+            year = Some(y);
+        } else if let Some(m) = MONTHS.iter().position(|m| m == w) {
+            month = Some(m as u32 + 1);
+        } else if let Ok(d) = w.trim_end_matches("er").parse::<u32>()
+            && let (Some(y), Some(m)) = (year, month)
+        {
+            out.push(chrono::NaiveDate::from_ymd_opt(y, m, d).unwrap());
+        }
+    }
+    out.sort();
+    out
+}
+
+#[test]
+fn reminders_only_no_formal_notice_is_claimed_anywhere() {
+    let rules = Rules::embedded();
+    let dz = example("tests/dossiers/relances-seules");
+    let s = compute(&dz, &rules, d("2026-06-30")).unwrap();
+    let med = build(DocKind::MiseEnDemeure, &dz, &s, &rules).unwrap();
+    assert_eq!(
+        med.json["facts"]["reminders"],
+        "nos relances des 20\u{a0}février et 16\u{a0}mars 2026".replace('\u{a0}', " ")
+    );
+    assert_eq!(med.json["facts"]["formal_notice"], "");
+    let ip = build(DocKind::RequeteInjonction, &dz, &s, &rules).unwrap();
+    assert_eq!(
+        ip.json["facts"]["court_steps"],
+        "les relances des 20 février et 16 mars 2026"
+    );
+    assert_eq!(med.json["salutation"], "Madame,");
+    assert_eq!(
+        med.json["sender"]["identity"],
+        serde_json::json!([
+            "SAS au capital de 20\u{202f}000,00\u{a0}€",
+            "RCS Lyon 732\u{a0}829\u{a0}320"
+        ])
+    );
+}
+
+#[test]
+fn a_request_without_exhibit_or_with_a_disputed_invoice_is_refused() {
+    let rules = Rules::embedded();
+    let dz = example("tests/dossiers/facture-contestee");
+    let s = compute(&dz, &rules, d("2026-06-30")).unwrap();
+    let err = build(DocKind::RequeteInjonction, &dz, &s, &rules).unwrap_err();
+    assert!(
+        err.to_string()
+            .contains("F-2026-001 (disputed on 2026-04-08)"),
+        "{err}"
+    );
+    let opts = relance::letters::Options {
+        include_disputed: true,
+    };
+    let ip =
+        relance::letters::build_with(DocKind::RequeteInjonction, &dz, &s, &rules, &opts).unwrap();
+    assert_eq!(
+        ip.json["facts"]["disputes"][0],
+        "La facture n°\u{a0}F-2026-001 a été contestée par le débiteur le 8 avril 2026\u{a0}; le requérant maintient sa demande."
+    );
+    let med = build(DocKind::MiseEnDemeure, &dz, &s, &rules).unwrap();
+    assert!(!med.warnings.is_empty());
+    let dz = example("tests/dossiers/b2c-metz");
+    let s = compute(&dz, &rules, d("2026-06-30")).unwrap();
+    assert!(matches!(
+        build(DocKind::RequeteInjonction, &dz, &s, &rules),
+        Err(LetterError::Refused { .. })
+    ));
+}
+
+#[test]
+fn amounts_deducted_carry_a_real_minus_and_no_empty_trace() {
+    let rules = Rules::embedded();
+    let dz = example("examples/atelier-martin");
+    let s = compute(&dz, &rules, d("2026-06-30")).unwrap();
+    let dec = build(DocKind::Decompte, &dz, &s, &rules).unwrap();
+    let inv = &dec.json["statement"]["invoices"][0];
+    assert_eq!(inv["imputations"][0]["minus"], "\u{2212}500,00\u{a0}€");
+    // An invoice without payment has no "- 0,00 €" line.
+    assert_eq!(
+        dec.json["statement"]["invoices"][1]["imputations"],
+        serde_json::json!([])
+    );
+    // An individual creditor: no SIREN line, no empty part in the footer.
+    let dz = example("tests/dossiers/c2x-particulier");
+    let s = compute(&dz, &rules, d("2026-06-30")).unwrap();
+    let r = build(DocKind::Relance1, &dz, &s, &rules).unwrap();
+    assert_eq!(r.json["sender"]["identity"], serde_json::json!([]));
+    assert_eq!(r.json["sender"]["footer"], "Claire Petit");
+    assert_eq!(r.json["je"], true);
+}
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig::with_cases(64))]
+    /// Every date a "malgré …" phrase writes is the date of a recorded event of that kind.
+    #[test]
+    fn every_date_in_a_malgre_phrase_is_a_recorded_event(
+        reminders in proptest::collection::vec(0u64..120, 0..4),
+        notice in proptest::option::of(0u64..120),
+    ) {
+        let rules = Rules::embedded();
+        let mut body = invoice("A", "2026-01-05", "2026-02-04", "900.00");
+        body.push_str("piece = \"pieces/a.pdf\"\n");
+        let base = d("2026-02-05");
+        let mut dates = Vec::new();
+        for r in &reminders {
+            let day = base + chrono::Days::new(*r);
+            dates.push(day);
+            body.push_str(&format!("\n[[events]]\ndate = {day}\nkind = \"reminder\"\nchannel = \"email\"\n"));
+        }
+        if let Some(n) = notice {
+            let day = base + chrono::Days::new(n);
+            body.push_str(&format!("\n[[events]]\ndate = {day}\nkind = \"formal-notice\"\nchannel = \"registered-letter\"\n"));
+        }
+        let dz = dossier("b2b", &body);
+        let s = compute(&dz, &rules, d("2026-06-30")).unwrap();
+        for kind in [DocKind::Relance2, DocKind::Relance3, DocKind::MiseEnDemeure, DocKind::RequeteInjonction] {
+            let Ok(data) = build(kind, &dz, &s, &rules) else { continue };
+            let f = &data.json["facts"];
+            let mut wanted = dates.clone();
+            wanted.sort();
+            wanted.dedup();
+            let got = dates_in(f["reminders"].as_str().unwrap());
+            proptest::prop_assert_eq!(&got, &wanted);
+            let steps = dates_in(f["court_steps"].as_str().unwrap());
+            let mut all = wanted.clone();
+            all.extend(notice.map(|n| base + chrono::Days::new(n)));
+            for day in steps {
+                proptest::prop_assert!(all.contains(&day), "{} not recorded", day);
+            }
+        }
+    }
 }

@@ -79,6 +79,7 @@ prop_compose! {
                 email: None,
                 iban: None,
                 signatory: None,
+                extra: Default::default(),
             },
             debtor: Debtor {
                 kind: debtor_kind,
@@ -91,9 +92,10 @@ prop_compose! {
                 address: None,
                 email: None,
                 insolvency_opened: insolvency.map(day),
+                extra: Default::default(),
             },
             agency: None,
-            terms: Terms { penalty_rate: contractual.map_or(PenaltyRate::Default, |c| PenaltyRate::Contractual(cents(c))) },
+            terms: Terms { penalty_rate: contractual.map_or(PenaltyRate::Default, |c| PenaltyRate::Contractual(cents(c))), ..Terms::default() },
             payments: payments.into_iter().map(|(date, amount, inv, reference)| Payment {
                 date: day(date), amount: cents(amount), invoice: pick(inv), reference,
             }).collect(),

@@ -41,7 +41,16 @@ fn every_mandatory_mention_is_printed_in_every_document() {
             .dossier;
         let s = compute(&dz, &rules, d(as_of)).unwrap();
         for kind in DocKind::for_dossier(&dz) {
-            let data = build(kind, &dz, &s, &rules).unwrap();
+            let data = match build(kind, &dz, &s, &rules) {
+                // A request without exhibit, or claiming a disputed invoice, is refused
+                // (tests/it/letters.rs pins which).
+                Err(relance::letters::LetterError::Refused { .. })
+                    if kind == DocKind::RequeteInjonction =>
+                {
+                    continue;
+                }
+                r => r.unwrap(),
+            };
             let opts = RenderOptions::new(data.date, data.reference.clone());
             let template = format!("{}.typ", kind.name());
             let text = fold(&renderer.render_text(&template, &data.json, &opts).unwrap());
@@ -71,7 +80,7 @@ fn every_mandatory_mention_is_printed_in_every_document() {
             if kind == DocKind::MiseEnDemeure {
                 assert!(
                     text.contains("MISE EN DEMEURE")
-                        && text.contains("Lettre recommandée avec accusé de réception")
+                        && text.contains("Lettre recommandée avec demande d'avis de réception")
                 );
             }
             // Nothing of L441-10 in a letter to a consumer or from an individual.
@@ -105,7 +114,7 @@ fn reminder_emails_carry_the_mentions_and_refuse_missing_data() {
     for kind in [DocKind::Relance1, DocKind::Relance2, DocKind::Relance3] {
         let data = build(kind, &dz, &s, &rules).unwrap();
         let email = render_email(kind.name(), &data.json).unwrap();
-        assert!(email.starts_with("Objet : "), "{email}");
+        assert!(email.starts_with("Objet\u{a0}: "), "{email}");
         for m in &data.mentions {
             assert!(email.contains(&m.text), "{}: {}", kind.name(), m.id);
         }
