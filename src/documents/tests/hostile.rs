@@ -144,10 +144,10 @@ fn one_line(s: &str) -> String {
 const CONSTANTS: [&str; 5] = [
     "Objet\u{a0}: Rappel de règlement",
     // The salutation, checked with the next sentence: the closing repeats it.
-    "Madame, Monsieur, Sauf erreur ou omission de notre part, le règlement des factures suivantes",
+    "Monsieur le Président, Sauf erreur ou omission de notre part, le règlement des factures suivantes",
     "sans doute",
     "Si votre paiement a été effectué entre-temps",
-    "Nous vous prions d’agréer, Madame, Monsieur, l’expression de nos salutations distinguées.",
+    "Nous vous prions d'agréer, Monsieur le Président, l'expression de nos salutations distinguées.",
 ];
 
 #[test]

@@ -159,7 +159,7 @@ fn sample_shows_every_part_of_a_letter() {
         "75011Paris",
         "Lyon,le30juin2026",
         "Objet\u{a0}:Rappelderèglement",
-        "Réf.\u{a0}:DOS-2026-0042-R1-20260630",
+        "Nos réf.\u{a0}:DOS-2026-0042-R1-20260630",
         "F-2026-007",
         "2\u{202f}350,80\u{a0}€",
         "3\u{202f}920,79\u{a0}€",
