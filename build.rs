@@ -37,6 +37,22 @@ fn main() {
     out.push_str("]\n");
     fs::write(out_dir.join("embedded_rules.rs"), out).expect("write embedded_rules.rs");
 
+    // The court tables beside them (legal-rules/juridictions/*.csv), loaded with the rules
+    // but not copied into bundles (1 MB of reference data, named by its metadata file).
+    let mut tables = Vec::new();
+    collect(&rules_root, &rules_root, &mut tables, &|p| {
+        p.extension().is_some_and(|e| e == "csv")
+    });
+    tables.sort();
+    let mut out = String::from("&[\n");
+    for (vpath, real) in &tables {
+        let rel = vpath.trim_start_matches('/');
+        writeln!(out, "    ({rel:?}, include_str!({:?})),", real.display()).unwrap();
+    }
+    out.push_str("]\n");
+    fs::write(out_dir.join("embedded_court_tables.rs"), out)
+        .expect("write embedded_court_tables.rs");
+
     // The templates, fonts excepted.
     let templates_root = manifest_dir.join("letter-templates");
     println!("cargo::rerun-if-changed={}", templates_root.display());

@@ -38,6 +38,7 @@ fn big_dossier(n: usize) -> Dossier {
                 amount: Decimal::new(10_000 + (next() % 1_000_000) as i64, 2),
                 description: None,
                 piece: None,
+                received: None,
             }
         })
         .collect();
@@ -53,6 +54,9 @@ fn big_dossier(n: usize) -> Dossier {
         reference: "BENCH".into(),
         language: "fr".into(),
         payment_imputation: Imputation::InterestFirst,
+        imputation_explicit: true,
+        contract: None,
+        court: None,
         scenario: None,
         creditor: Creditor {
             kind: CreditorKind::Company,
@@ -68,7 +72,11 @@ fn big_dossier(n: usize) -> Dossier {
         debtor: Debtor {
             kind: DebtorKind::Company,
             name: "D".into(),
+            legal_form: None,
+            public_status: None,
             siren: None,
+            registered_office: None,
+            insee: None,
             address: None,
             email: None,
             insolvency_opened: None,

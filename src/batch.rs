@@ -241,7 +241,7 @@ pub fn produce(
                     .push(File::new(format!("{}.email.txt", kind.name()), text));
             }
         }
-        if kind == DocKind::RequeteInjonction {
+        if matches!(kind, DocKind::RequeteInjonction | DocKind::RequeteRefere) {
             pdf(DocKind::Bordereau, &mut out)?;
         }
     }

@@ -14,6 +14,7 @@ pub mod bounded;
 pub mod bundle;
 pub mod calc;
 pub mod cli;
+pub mod courts;
 pub mod documents;
 pub mod dossier;
 pub mod error;

@@ -14,7 +14,7 @@ use crate::calc::calendar::{department, formal_notice_deadline};
 use crate::calc::{CalcError, Statement, compute, compute_principal_only};
 use crate::dossier::{Dossier, EventKind};
 use crate::rules::Rules;
-use crate::rules::scenario::{Anchor, Scenario};
+use crate::rules::scenario::{Anchor, Step};
 
 mod instalments;
 
@@ -230,14 +230,17 @@ pub fn plan_with_statement(
     };
 
     let due = unpaid.iter().map(|l| l.due).min().expect("not empty");
-    let done = done_steps(scenario, &events, due);
+    let regime = dossier.regime().as_str();
+    let steps: Vec<&Step> = scenario
+        .steps
+        .iter()
+        .filter(|s| s.applies(regime))
+        .collect();
+    let done = done_steps(&steps, &events, due);
     let mut last_done = done.iter().rposition(Option::is_some);
     let mut resume_at = None;
     if let Some(from) = resume {
-        let notice = scenario
-            .steps
-            .iter()
-            .position(|s| s.event == EventKind::FormalNotice);
+        let notice = steps.iter().position(|s| s.event == EventKind::FormalNotice);
         if let Some(m) = notice
             && last_done.is_none_or(|i| i < m)
         {
@@ -246,7 +249,7 @@ pub fn plan_with_statement(
         }
     }
     if let Some(i) = last_done {
-        let step = &scenario.steps[i];
+        let step = steps[i];
         p.last_step = Some(StepRef {
             id: step.id.clone(),
             title: step.title.clone(),
@@ -262,12 +265,12 @@ pub fn plan_with_statement(
     }
     let mut start = last_done.map_or(0, |i| i + 1);
     let mut previous = last_done.and_then(|i| done[i]);
-    let previous_step = last_done.map(|i| &scenario.steps[i]);
+    let previous_step = last_done.map(|i| steps[i]);
     if let Some((m, from)) = resume_at {
         start = m;
         previous = Some(from);
     }
-    for step in &scenario.steps[start..] {
+    for &step in &steps[start..] {
         let date = match step.anchor {
             // Anchored on the due date, but never closer to the step actually done before
             // than the scenario spaces them: a late first reminder delays the second.
@@ -315,6 +318,19 @@ pub fn plan_with_statement(
             document: Some(step.document.clone()),
             channel: Some(step.channel.clone()),
         });
+        // Under a CCAG the mémoire en réclamation comes before the judge: it is the step.
+        if step.event == EventKind::ReferralFiled
+            && let Some(missing) = crate::courts::memorandum_missing(dossier)
+        {
+            p.next_step = Some(StepRef {
+                id: "memoire-en-reclamation".to_string(),
+                title: "Mémoire en réclamation au pouvoir adjudicateur (CCAG), avant toute saisine du juge".to_string(),
+                date,
+                document: None,
+                channel: Some("registered-letter".to_string()),
+            });
+            p.reason = Some(missing);
+        }
         p.status = if date <= as_of {
             Status::Due
         } else {
@@ -346,7 +362,7 @@ fn add(date: NaiveDate, days: i64) -> NaiveDate {
 /// matched in date order: one on or before the due date is the preventive reminder (when the
 /// scenario has one), the later ones are the relances in turn.
 fn done_steps(
-    scenario: &Scenario,
+    steps: &[&Step],
     events: &[&crate::dossier::Event],
     due: NaiveDate,
 ) -> Vec<Option<NaiveDate>> {
@@ -363,8 +379,8 @@ fn done_steps(
     reminders_after.sort();
     reminders_after.dedup();
     let mut after = reminders_after.into_iter();
-    let mut out = Vec::with_capacity(scenario.steps.len());
-    for step in &scenario.steps {
+    let mut out = Vec::with_capacity(steps.len());
+    for step in steps {
         let date = match step.event {
             EventKind::Reminder if step.anchor == Anchor::Due && step.days < 0 => {
                 reminders_before.first().copied()

@@ -4,7 +4,7 @@ use chrono::{Datelike, NaiveDate};
 
 use super::calendar::add_years;
 use super::statement::{CalcError, RuleUse};
-use crate::dossier::{Channel, DebtorKind, Dossier, Event, EventKind, Invoice, Regime};
+use crate::dossier::{Channel, Dossier, Event, EventKind, Invoice, Regime};
 use crate::rules::Rules;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -28,7 +28,7 @@ pub(super) fn prescription(
     events: &[&Event],
     allocated: &[NaiveDate],
 ) -> Result<(Prescription, RuleUse), CalcError> {
-    let public = dossier.debtor.kind == DebtorKind::PublicBody;
+    let public = dossier.debtor.is_public_person();
     let id = if public {
         "decheance-quadriennale"
     } else {
@@ -106,13 +106,15 @@ pub(super) fn prescription(
 /// prescription (Com. 18 May 2022, n° 20-23.204).
 fn interrupts(event: &Event, public: bool) -> bool {
     match event.kind {
-        EventKind::Acknowledgment | EventKind::IpServed => true,
+        // A recourse before a court interrupts the quadriennale too (loi 68-1250 art. 2).
+        EventKind::Acknowledgment | EventKind::IpServed | EventKind::ReferralFiled => true,
         // The plan's agreement counts through `payment_plan.agreed` (calc::payment_plan).
         EventKind::PlanAgreed | EventKind::PlanEnded => false,
         EventKind::Reminder
         | EventKind::FormalNotice
         | EventKind::Dispute
-        | EventKind::InstalmentNotice => public && event.channel != Some(Channel::Phone),
+        | EventKind::InstalmentNotice
+        | EventKind::ClaimMemorandum => public && event.channel != Some(Channel::Phone),
     }
 }
 

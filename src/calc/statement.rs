@@ -488,7 +488,7 @@ impl<'a> Engine<'a> {
             ));
         }
         for w in dossier.warnings() {
-            if w.starts_with("terms.penalty_rate") {
+            if w.starts_with("terms.penalty_rate") || w.starts_with("payment_imputation") {
                 self.warn(w);
             }
         }

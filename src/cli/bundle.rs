@@ -55,7 +55,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     // without address) is left out with a warning; the others are sealed.
     let renderer = crate::documents::Renderer::embedded();
     let mut pdfs = Vec::new();
-    for kind in crate::letters::DocKind::ALL {
+    for kind in crate::letters::DocKind::for_dossier(&loaded.dossier) {
         let data = match crate::letters::build(kind, &loaded.dossier, &statement, &rules) {
             Ok(d) => d,
             Err(e) => {

@@ -6,6 +6,7 @@ mod check;
 mod compute;
 mod http;
 mod echeancier;
+mod courts;
 mod import;
 mod output;
 mod plan;
@@ -219,6 +220,7 @@ impl RulesArg {
             None => (
                 Rules::embedded_files()
                     .iter()
+                    .filter(|(p, _)| !p.starts_with(crate::courts::FOLDER))
                     .map(|(p, t)| (p.to_string(), t.to_string()))
                     .collect(),
                 "legal-rules".to_string(),
@@ -284,6 +286,9 @@ pub(crate) fn load_rules_dir_with_files(
         .collect();
     let rules =
         Rules::load(borrowed, &dir.display().to_string()).map_err(|p| anyhow::anyhow!("{p}"))?;
+    // The court tables name the court, never a figure: not copied into bundles (1 MB of
+    // reference data; a bundle's rules recompute its statement without them).
+    files.retain(|(p, _)| !p.starts_with(crate::courts::FOLDER));
     Ok((rules, files))
 }
 
@@ -296,7 +301,12 @@ fn collect_toml(root: &Path, dir: &Path, out: &mut Vec<(String, String)>) -> any
         let path = entry.path();
         if path.is_dir() {
             collect_toml(root, &path, out)?;
-        } else if path.extension().is_some_and(|e| e == "toml") {
+        } else if path.extension().is_some_and(|e| e == "toml")
+            || (path.extension().is_some_and(|e| e == "csv")
+                && path
+                    .strip_prefix(root)
+                    .is_ok_and(|r| r.starts_with("juridictions")))
+        {
             let rel = path
                 .strip_prefix(root)
                 .unwrap_or(&path)

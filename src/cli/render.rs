@@ -84,7 +84,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     };
     let kinds: Vec<DocKind> = match args.doc {
         Some(k) => vec![k],
-        None => DocKind::ALL.to_vec(),
+        None => DocKind::for_dossier(&loaded.dossier),
     };
     // Everything is produced in memory first: on any error nothing is written.
     let mut outputs: Vec<Output> = Vec::new();
@@ -103,6 +103,15 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         };
         for w in &data.warnings {
             eprintln!("warning: {}: {w}", kind.name());
+        }
+        // What to verify about the court before filing (the registered office, a postal
+        // code the table does not cover, the contribution...).
+        if let Some(court_warnings) = data.json["court"]["warnings"].as_array()
+            && kind != DocKind::Bordereau
+        {
+            for w in court_warnings.iter().filter_map(|w| w.as_str()) {
+                eprintln!("warning: {}: {w}", kind.name());
+            }
         }
         let mut opts = RenderOptions::new(data.date, data.reference.clone());
         if args.attach_statement {

@@ -60,10 +60,17 @@ pub enum Command {
     /// operations rate from the ECB Data Portal.
     #[command(subcommand)]
     Fetch(super::rules_update::Fetch),
+    /// Load the Ministry of Justice's table of the tribunaux judiciaires by commune (CSV)
+    /// into a rules folder, after checking known communes.
+    #[command(
+        after_help = "Example:\n  relance rules import-courts 2026-juillet-competences-territoriales.csv --into my-rules"
+    )]
+    ImportCourts(super::courts::ImportArgs),
 }
 
 pub fn run(cmd: Command) -> anyhow::Result<ExitCode> {
     match cmd {
+        Command::ImportCourts(args) => super::courts::run(args),
         Command::List { rules } => {
             let rules = rules.load()?;
             for rule in rules.rules.values() {

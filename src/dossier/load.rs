@@ -317,15 +317,17 @@ impl Reader<'_> {
                 .map(str::to_string),
         };
         let payment_imputation = match self.take(&mut t, "payment_imputation") {
-            None => Some(Imputation::InterestFirst),
-            Some((field, node)) => self.choice(
-                &field,
-                node,
-                &[
-                    ("interest-first", Imputation::InterestFirst),
-                    ("principal-first", Imputation::PrincipalFirst),
-                ],
-            ),
+            None => Some(None),
+            Some((field, node)) => self
+                .choice(
+                    &field,
+                    node,
+                    &[
+                        ("interest-first", Imputation::InterestFirst),
+                        ("principal-first", Imputation::PrincipalFirst),
+                    ],
+                )
+                .map(Some),
         };
         let scenario = self.opt_text(&mut t, "scenario", 64);
         let creditor = self
@@ -341,6 +343,14 @@ impl Reader<'_> {
         let terms = match self.take(&mut t, "terms") {
             None => Some(Terms::default()),
             Some((f, n)) => self.terms(&f, n),
+        };
+        let contract = match self.take(&mut t, "contract") {
+            None => Some(None),
+            Some((f, n)) => self.contract(&f, n).map(Some),
+        };
+        let court = match self.take(&mut t, "court") {
+            None => Some(None),
+            Some((f, n)) => self.court(&f, n).map(Some),
         };
 
         let invoice_nodes = self.array_of_tables(&mut t, "invoices");
@@ -412,7 +422,7 @@ impl Reader<'_> {
             }
         }
         let regime = match (&creditor, &debtor) {
-            (Some(c), Some(d)) => Some(regime_of(c.kind, d.kind)),
+            (Some(c), Some(d)) => Some(regime_of(c.kind, d.kind, d.is_public_person())),
             _ => None,
         };
         let plan_node = self.take(&mut t, "payment_plan");
@@ -430,13 +440,24 @@ impl Reader<'_> {
         );
         self.finish(t);
 
+        let (creditor, debtor, payment_imputation) = (creditor?, debtor?, payment_imputation?);
+        // Spec §3: principal-first by default against a public person (CCP R2192-36).
+        let default_imputation =
+            if creditor.kind == CreditorKind::Company && debtor.is_public_person() {
+                Imputation::PrincipalFirst
+            } else {
+                Imputation::InterestFirst
+            };
         Some(Dossier {
             reference: reference?,
             language: language?,
-            payment_imputation: payment_imputation?,
+            payment_imputation: payment_imputation.unwrap_or(default_imputation),
+            imputation_explicit: payment_imputation.is_some(),
+            contract: contract?,
+            court: court?,
             scenario,
-            creditor: creditor?,
-            debtor: debtor?,
+            creditor,
+            debtor,
             agency: agency?,
             terms: terms?,
             invoices,
@@ -655,6 +676,65 @@ impl Reader<'_> {
             )
         });
         let name = self.req_text(&mut t, "name", 200);
+        let legal_form = match self.take(&mut t, "legal_form") {
+            Some((f, n)) if kind == Some(DebtorKind::Consumer) => {
+                self.bad(&f, n, "a consumer has no legal form (kind = \"consumer\")");
+                None
+            }
+            Some((f, n)) => self.string(&f, n, 100, false).map(Some),
+            None => Some(None),
+        };
+        let public_status = match self.take(&mut t, "public_status") {
+            Some((f, n)) if kind != Some(DebtorKind::PublicBody) => {
+                self.bad(
+                    &f,
+                    n,
+                    "for a public-body debtor only (kind = \"public-body\")",
+                );
+                None
+            }
+            Some((f, n)) => self
+                .choice(
+                    &f,
+                    n,
+                    &[
+                        ("public-person", PublicStatus::PublicPerson),
+                        ("local-authority", PublicStatus::LocalAuthority),
+                        ("public-hospital", PublicStatus::PublicHospital),
+                        ("state", PublicStatus::State),
+                        ("public-undertaking", PublicStatus::PublicUndertaking),
+                    ],
+                )
+                .map(Some),
+            None => Some(None),
+        };
+        let registered_office = match self.take(&mut t, "registered_office") {
+            Some((f, n)) if kind == Some(DebtorKind::Consumer) => {
+                self.bad(
+                    &f,
+                    n,
+                    "a consumer has no registered office (kind = \"consumer\")",
+                );
+                None
+            }
+            Some((f, n)) => self.address(&f, n).map(Some),
+            None => Some(None),
+        };
+        let insee = match self.take(&mut t, "insee") {
+            Some((f, n)) => match self.string(&f, n, 5, false) {
+                Some(code) if is_insee_code(&code) => Some(Some(code)),
+                Some(_) => {
+                    self.bad(
+                        &f,
+                        n,
+                        "expected the commune's 5-character INSEE code, e.g. \"69266\" or \"2A004\"",
+                    );
+                    None
+                }
+                None => None,
+            },
+            None => Some(None),
+        };
         let siren = match self.take(&mut t, "siren") {
             Some((f, n)) if kind == Some(DebtorKind::Consumer) => {
                 self.bad(&f, n, "a consumer has no SIREN (kind = \"consumer\")");
@@ -685,7 +765,11 @@ impl Reader<'_> {
         Some(Debtor {
             kind: kind?,
             name: name?,
+            legal_form: legal_form?,
+            public_status: public_status?,
             siren: siren?,
+            registered_office: registered_office?,
+            insee: insee?,
             address: address?,
             email: email?,
             insolvency_opened: insolvency_opened?,
@@ -768,6 +852,16 @@ impl Reader<'_> {
             Some((f, n)) => self.piece(&f, n).map(Some),
             None => Some(None),
         };
+        let received = match self.take(&mut t, "received") {
+            Some((f, n)) => match (self.date(&f, n), issued) {
+                (Some(r), Some(i)) if r < i => {
+                    self.bad(&f, n, format!("before the issue date {i}"));
+                    None
+                }
+                (r, _) => r.map(Some),
+            },
+            None => Some(None),
+        };
         self.finish(t);
         if let (Some(i), Some(d), Some(n)) = (issued, due, due_node)
             && d < i
@@ -786,6 +880,37 @@ impl Reader<'_> {
             amount: amount?,
             description: description?,
             piece: piece?,
+            received: received?,
+        })
+    }
+
+    /// `[contract]`: the public contract's place of performance and CCAG.
+    fn contract(&mut self, path: &str, node: &Node) -> Option<Contract> {
+        let mut t = self.table(path, node)?;
+        let place = match self.take(&mut t, "place_of_performance") {
+            Some((f, n)) => self.address(&f, n).map(Some),
+            None => Some(None),
+        };
+        let ccag = self.opt_text(&mut t, "ccag", 200);
+        self.finish(t);
+        Some(Contract {
+            place_of_performance: place?,
+            ccag,
+        })
+    }
+
+    /// `[court]`: a court named by the user, printed as given.
+    fn court(&mut self, path: &str, node: &Node) -> Option<CourtChoice> {
+        let mut t = self.table(path, node)?;
+        let name = self.req_text(&mut t, "name", 200);
+        let address = match self.take(&mut t, "address") {
+            Some((f, n)) => self.address(&f, n).map(Some),
+            None => Some(None),
+        };
+        self.finish(t);
+        Some(CourtChoice {
+            name: name?,
+            address: address?,
         })
     }
 
@@ -852,6 +977,8 @@ impl Reader<'_> {
                     ("instalment-notice", EventKind::InstalmentNotice),
                     ("plan-ended", EventKind::PlanEnded),
                     ("plan-agreed", EventKind::PlanAgreed),
+                    ("claim-memorandum", EventKind::ClaimMemorandum),
+                    ("referral-filed", EventKind::ReferralFiled),
                 ],
             )
         });
@@ -896,6 +1023,15 @@ fn count_of(t: &Table<'_>, key: &str) -> usize {
             Value::Array(items) => items.len(),
             _ => 0,
         })
+}
+
+/// A commune's INSEE code: 5 digits, or 2A / 2B and 3 digits (Corsica).
+pub fn is_insee_code(code: &str) -> bool {
+    let b = code.as_bytes();
+    b.len() == 5
+        && b[0].is_ascii_digit()
+        && (b[1].is_ascii_digit() || (b[0] == b'2' && (b[1] == b'A' || b[1] == b'B')))
+        && b[2..].iter().all(u8::is_ascii_digit)
 }
 
 fn raw_number(node: &Node) -> Option<String> {

@@ -13,7 +13,8 @@ use rust_decimal::Decimal;
 
 pub use load::{
     CreditorFile, Format, MAX_EVENTS, MAX_INVOICES, MAX_PAYMENT_DAYS, MAX_PAYMENTS,
-    address_problem, check_piece_path, is_email, parse, parse_amount, parse_creditor_file,
+    address_problem, check_piece_path, is_email, is_insee_code, parse, parse_amount,
+    parse_creditor_file,
 };
 
 /// A validated dossier. Every invariant of spec §1 holds: unique invoice numbers,
@@ -22,7 +23,16 @@ pub use load::{
 pub struct Dossier {
     pub reference: String,
     pub language: String,
+    /// The imputation that applies: the one the file gives, else the default of the regime
+    /// (interest-first, C. civ. 1343-1; principal-first against a public person, CCP R2192-36).
     pub payment_imputation: Imputation,
+    /// Whether the file gave `payment_imputation` (an explicit interest-first against a
+    /// public person gets a warning).
+    pub imputation_explicit: bool,
+    /// The public contract's facts that pick the administrative court and procedure.
+    pub contract: Option<Contract>,
+    /// A court named by the user (name and address), used as given for any regime.
+    pub court: Option<CourtChoice>,
     /// The dunning scenario (`legal-rules/scenarios/<id>.toml`); `None`: "default".
     pub scenario: Option<String>,
     pub creditor: Creditor,
@@ -176,11 +186,67 @@ pub struct DebtorExtra {
     pub reference: Option<String>,
 }
 
+/// Whether a `public-body` debtor is a public person (State, collectivité, établissement
+/// public) or a public undertaking / private-law buyer (SEM, SPL, SA HLM).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PublicStatus {
+    /// A public person, without saying which: its contracts are administrative (CCP L6),
+    /// the code de la commande publique and the administrative judge apply.
+    PublicPerson,
+    /// A collectivité territoriale or an établissement public relevant d'elle.
+    LocalAuthority,
+    /// An établissement public de santé.
+    PublicHospital,
+    /// The State or one of its établissements publics.
+    State,
+    /// Not a public person: the b2b rules (C. com. L441-10) and the commercial court.
+    PublicUndertaking,
+}
+
+impl PublicStatus {
+    /// The name a dossier file uses (`"local-authority"`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            PublicStatus::PublicPerson => "public-person",
+            PublicStatus::LocalAuthority => "local-authority",
+            PublicStatus::PublicHospital => "public-hospital",
+            PublicStatus::State => "state",
+            PublicStatus::PublicUndertaking => "public-undertaking",
+        }
+    }
+}
+
+/// The public contract an invoice of a public-person dossier was issued under.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Contract {
+    /// Where the contract is performed (CJA R312-11); `None`: the debtor's address.
+    pub place_of_performance: Option<Vec<String>>,
+    /// The CCAG the contract refers to (e.g. "CCAG-Travaux 2021"): a mémoire en
+    /// réclamation must come before the judge (CE 16 déc. 2009, n° 326220).
+    pub ccag: Option<String>,
+}
+
+/// A court chosen by the user, printed as given.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CourtChoice {
+    pub name: String,
+    pub address: Option<Vec<String>>,
+}
+
 #[derive(Debug, Clone, PartialEq)]
 pub struct Debtor {
     pub kind: DebtorKind,
     pub name: String,
+    /// SCI, SCP, association…: a civil debtor goes to the tribunal judiciaire (C. com. L721-3).
+    pub legal_form: Option<String>,
+    /// `public-body` only (default: a public person).
+    pub public_status: Option<PublicStatus>,
     pub siren: Option<String>,
+    /// A company's registered office when it differs from `address` (CPC 43, 1406).
+    pub registered_office: Option<Vec<String>>,
+    /// The INSEE code of the commune of the registered office (else of the address): finds
+    /// the court exactly where a postal code may cover two court areas.
+    pub insee: Option<String>,
     /// May be missing after an import: letters that print it refuse to render.
     pub address: Option<Vec<String>>,
     pub email: Option<String>,
@@ -196,6 +262,12 @@ impl Debtor {
             .as_ref()
             .and_then(|lines| lines.last())
             .and_then(|line| line.get(..5))
+    }
+
+    /// A public body that is a public person (the default for `public-body`).
+    pub fn is_public_person(&self) -> bool {
+        self.kind == DebtorKind::PublicBody
+            && self.public_status != Some(PublicStatus::PublicUndertaking)
     }
 }
 
@@ -242,6 +314,9 @@ pub struct Invoice {
     pub description: Option<String>,
     /// Path relative to the dossier folder.
     pub piece: Option<String>,
+    /// b2g: the day the public buyer received the payment request (Chorus Pro); the legal
+    /// payment term runs from it (CCP R2192-10).
+    pub received: Option<NaiveDate>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -284,6 +359,10 @@ pub enum EventKind {
     PlanEnded,
     /// The debtor agreed the payment plan: its date is `payment_plan.agreed`.
     PlanAgreed,
+    /// The mémoire en réclamation sent to the public buyer under a CCAG.
+    ClaimMemorandum,
+    /// The requête en référé-provision filed at the tribunal administratif (CJA R541-1).
+    ReferralFiled,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -307,6 +386,8 @@ impl EventKind {
             EventKind::InstalmentNotice => "instalment-notice",
             EventKind::PlanEnded => "plan-ended",
             EventKind::PlanAgreed => "plan-agreed",
+            EventKind::ClaimMemorandum => "claim-memorandum",
+            EventKind::ReferralFiled => "referral-filed",
         }
     }
 }
@@ -349,18 +430,20 @@ impl Regime {
 }
 
 /// The regime of a creditor and a debtor (spec §2).
-pub fn regime_of(creditor: CreditorKind, debtor: DebtorKind) -> Regime {
+pub fn regime_of(creditor: CreditorKind, debtor: DebtorKind, public_person: bool) -> Regime {
     match (creditor, debtor) {
         (CreditorKind::Individual, _) => Regime::C2x,
         (CreditorKind::Company, DebtorKind::Company) => Regime::B2b,
         (CreditorKind::Company, DebtorKind::Consumer) => Regime::B2c,
+        // A public undertaking or private-law buyer (SEM, SPL, SA HLM) is not a public person.
+        (CreditorKind::Company, DebtorKind::PublicBody) if !public_person => Regime::B2b,
         (CreditorKind::Company, DebtorKind::PublicBody) => Regime::B2g,
     }
 }
 
 impl Dossier {
     pub fn regime(&self) -> Regime {
-        regime_of(self.creditor.kind, self.debtor.kind)
+        regime_of(self.creditor.kind, self.debtor.kind, self.debtor.is_public_person())
     }
 
     /// Things worth knowing that do not stop a computation (spec §5: a missing debtor address).
@@ -387,6 +470,30 @@ impl Dossier {
                  ignored for a {} dossier",
                 self.regime().as_str()
             ));
+        }
+        if self.regime() == Regime::B2g
+            && self.imputation_explicit
+            && self.payment_imputation == Imputation::InterestFirst
+        {
+            warnings.push(
+                "payment_imputation = \"interest-first\" against a public person: a mandat \
+                 pays the principal, the moratory interest and the 40 € being paid separately \
+                 (CCP L2192-12, L2192-13, R2192-36); imputing it to interest first re-imputes \
+                 the mandat and may overstate the claim"
+                    .to_string(),
+            );
+        }
+        for (i, inv) in self.invoices.iter().enumerate() {
+            if let Some(received) = inv.received
+                && inv.due < received
+            {
+                warnings.push(format!(
+                    "invoices[{i}].due: {}: earlier than the day the payment request was \
+                     received ({received}): the legal payment term runs from its receipt \
+                     (CCP R2192-10 et s.), so the delay cannot start before it",
+                    inv.due
+                ));
+            }
         }
         warnings
     }

@@ -652,6 +652,7 @@ fn build(
             amount: inv.amount,
             description: inv.description.clone(),
             piece: inv.piece.clone(),
+            received: None,
         });
     }
     let mut dossier_payments = Vec::new();
@@ -670,13 +671,27 @@ fn build(
     let dossier = Dossier {
         reference: key.to_string(),
         language: "fr".to_string(),
-        payment_imputation: Imputation::InterestFirst,
+        // Written out, so the user sees it: principal-first against a public body (spec §3).
+        payment_imputation: if kind == DebtorKind::PublicBody
+            && parties.creditor.kind == crate::dossier::CreditorKind::Company
+        {
+            Imputation::PrincipalFirst
+        } else {
+            Imputation::InterestFirst
+        },
+        imputation_explicit: true,
+        contract: None,
+        court: None,
         scenario: parties.scenario.clone(),
         creditor: parties.creditor.clone(),
         debtor: Debtor {
             kind,
             name,
+            legal_form: None,
+            public_status: None,
             siren,
+            registered_office: None,
+            insee: None,
             address,
             email,
             insolvency_opened: None,

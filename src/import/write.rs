@@ -94,7 +94,9 @@ pub fn dossier_toml(d: &Dossier, notes: &Notes) -> String {
         Imputation::InterestFirst => "interest-first",
         Imputation::PrincipalFirst => "principal-first",
     };
-    w.kv("", "payment_imputation", &string(imputation));
+    if d.imputation_explicit {
+        w.kv("", "payment_imputation", &string(imputation));
+    }
     if let Some(scenario) = &d.scenario {
         w.kv("", "scenario", &string(scenario));
     }
@@ -184,6 +186,8 @@ pub fn dossier_toml(d: &Dossier, notes: &Notes) -> String {
             EventKind::InstalmentNotice => "instalment-notice",
             EventKind::PlanEnded => "plan-ended",
             EventKind::PlanAgreed => "plan-agreed",
+            EventKind::ClaimMemorandum => "claim-memorandum",
+            EventKind::ReferralFiled => "referral-filed",
         };
         w.kv(&path, "kind", &string(kind));
         w.opt(&path, "invoice", e.invoice.as_deref().map(string));

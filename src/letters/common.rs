@@ -704,6 +704,7 @@ fn subject(kind: DocKind, numbers: &[String]) -> String {
         DocKind::Decompte => "Décompte de la créance".to_string(),
         DocKind::Bordereau => "Bordereau des pièces communiquées".to_string(),
         DocKind::RequeteInjonction => "Requête en injonction de payer".to_string(),
+        DocKind::RequeteRefere => "Requête en référé-provision".to_string(),
     }
 }
 

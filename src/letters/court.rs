@@ -3,11 +3,13 @@
 
 use serde_json::{Map, Value, json};
 
+use super::DocKind;
+use super::LetterError;
 use super::common::Context;
 use super::facts::PieceSource;
 use super::wording::{city, typo_fr};
-use super::{DocKind, LetterError};
-use crate::dossier::{Dossier, PenaltyRate, Regime};
+use crate::courts::Jurisdiction;
+use crate::dossier::{EventKind, PenaltyRate, Regime};
 use crate::rules::Rules;
 
 /// A request for an injonction de payer is heard without the debtor: it is refused when the
@@ -86,9 +88,10 @@ pub(super) fn data(ctx: &mut Context, rules: &Rules) -> Result<Map<String, Value
             })
             .collect(),
     );
+    m.insert("court".into(), competent_court(ctx, rules));
     m.insert(
-        "court".into(),
-        competent_court(ctx.dossier, &ctx.debtor_address, rules),
+        "procedure".into(),
+        json!(crate::courts::procedure(ctx.dossier).as_str()),
     );
     let n = ctx.pieces.len();
     m.insert(
@@ -99,6 +102,9 @@ pub(super) fn data(ctx: &mut Context, rules: &Rules) -> Result<Map<String, Value
             format!("Bordereau de {n} pièces et décompte")
         }),
     );
+    if ctx.kind == DocKind::RequeteRefere {
+        m.insert("refere".into(), refere(ctx, rules));
+    }
     Ok(m)
 }
 
@@ -132,24 +138,85 @@ fn interest_after(ctx: &Context, rules: &Rules) -> String {
     }
 }
 
-/// The court a request goes to, as the templates read it (`kind`, `title`, `cerfa`,
-/// `debtor_city`, `debtor_postal_code`). The one place that names the court.
-///
-/// CPC 1406: the judge of the place where the debtor lives; the court by the nature of the
-/// claim. Between traders, the tribunal de commerce (Cerfa 12946); otherwise the tribunal
-/// judiciaire (Cerfa 12948), whose juge des contentieux de la protection hears consumer credit
-/// and residential leases (not handled here).
-pub fn competent_court(d: &Dossier, address: &[String], _rules: &Rules) -> Value {
-    let commercial = d.regime() == Regime::B2b;
+/// The court a request goes to, as the templates read it: `name` ("tribunal de commerce de
+/// Toulouse", or the generic wording when no table answers), `title` (the addressee),
+/// `found_by` and `basis` (how it was found, which articles), `address` (when the dossier
+/// names the court), `kind`, `cerfa` (the injonction de payer form), `debtor_city`,
+/// `debtor_postal_code`, `warnings`. The one place that names the court: the lookup is
+/// `courts::competent_court` (`legal-rules/juridictions/`).
+pub(super) fn competent_court(ctx: &Context, rules: &Rules) -> Value {
+    let d = ctx.dossier;
+    let address = &ctx.debtor_address;
+    let court = crate::courts::competent_court(d, rules, ctx.date, ctx.statement.totals.total_due);
+    let (kind, cerfa) = match court.jurisdiction {
+        Jurisdiction::Commercial => ("tribunal de commerce", "12946"),
+        Jurisdiction::Judiciaire => ("tribunal judiciaire", "12948"),
+        Jurisdiction::Administrative => ("tribunal administratif", ""),
+        Jurisdiction::Given if d.regime() == Regime::B2b => ("juridiction désignée", "12946"),
+        Jurisdiction::Given => ("juridiction désignée", "12948"),
+    };
     json!({
-        "kind": if commercial { "tribunal de commerce" } else { "tribunal judiciaire" },
-        "title": if commercial {
-            "Madame ou Monsieur le Président du tribunal de commerce"
-        } else {
-            "Madame ou Monsieur le Président du tribunal judiciaire"
-        },
-        "cerfa": if commercial { "12946" } else { "12948" },
+        "kind": kind,
+        "name": court.name,
+        "title": court.addressee,
+        "found_by": court.found_by,
+        "basis": court.basis,
+        "address": court.address.unwrap_or_default(),
+        "named": court.found,
+        "cerfa": cerfa,
+        "warnings": court.warnings,
         "debtor_city": city(address),
         "debtor_postal_code": address.last().and_then(|l| l.get(..5)).unwrap_or_default(),
     })
+}
+
+/// What the référé-provision adds (CJA R541-1): the facts from the records, why the
+/// obligation is not seriously disputable, and whether a lawyer is required.
+fn refere(ctx: &Context, rules: &Rules) -> Value {
+    let d = ctx.dossier;
+    let fr = |date: chrono::NaiveDate| crate::documents::format::format_date_long(date);
+    let mut facts = format!(
+        "Le requérant a exécuté les prestations prévues au contrat conclu avec {} et en a \
+         demandé le paiement par les factures ci-dessous, demeurées impayées à l'expiration \
+         du délai de paiement.",
+        d.debtor.name
+    );
+    let notice = d
+        .events
+        .iter()
+        .filter(|e| e.kind == EventKind::FormalNotice && e.date <= ctx.date)
+        .map(|e| e.date)
+        .min();
+    if let Some(n) = notice {
+        facts.push_str(&format!(
+            " Une mise en demeure lui a été adressée le {}.",
+            fr(n)
+        ));
+    }
+    let memo = d
+        .events
+        .iter()
+        .filter(|e| e.kind == EventKind::ClaimMemorandum && e.date <= ctx.date)
+        .map(|e| e.date)
+        .min();
+    if let (Some(m), Some(ccag)) = (memo, d.contract.as_ref().and_then(|c| c.ccag.as_ref())) {
+        facts.push_str(&format!(
+            " Le contrat se référant au {ccag}, le requérant a adressé au pouvoir adjudicateur \
+             son mémoire en réclamation le {}.",
+            fr(m)
+        ));
+    }
+    let discussion = "L'existence de l'obligation n'est pas sérieusement contestable : les \
+        prestations ont été exécutées et facturées, et le délai de paiement est expiré. Les \
+        intérêts moratoires et l'indemnité forfaitaire pour frais de recouvrement sont dus de \
+        plein droit et sans autre formalité dès le lendemain de l'expiration du délai de \
+        paiement (articles L2192-13, R2192-31 et D2192-35 du code de la commande publique). Le \
+        juge des référés peut accorder une provision au créancier, même en l'absence d'une \
+        demande au fond, lorsque l'existence de l'obligation n'est pas sérieusement contestable \
+        (article R541-1 du code de justice administrative).";
+    let lawyer = crate::courts::lawyer(d, rules).map_or_else(
+        || "Vérifier si le ministère d'avocat est obligatoire (CJA R431-2 et R431-3).".to_string(),
+        |l| l.text,
+    );
+    json!({"facts": facts, "discussion": discussion, "lawyer": lawyer})
 }

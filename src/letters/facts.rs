@@ -250,6 +250,8 @@ fn event_title(e: &Event) -> String {
         }
         EventKind::PlanEnded => format!("Déchéance du terme de l'échéancier, le {date}{how}"),
         EventKind::PlanAgreed => format!("Échéancier de paiement accepté le {date}"),
+        EventKind::ClaimMemorandum => format!("Mémoire en réclamation du {date}{how}"),
+        EventKind::ReferralFiled => format!("Requête en référé-provision du {date}"),
     }
 }
 

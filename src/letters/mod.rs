@@ -45,10 +45,12 @@ pub enum DocKind {
     Decompte,
     Bordereau,
     RequeteInjonction,
+    /// The référé-provision before the tribunal administratif (a public person, CJA R541-1).
+    RequeteRefere,
 }
 
 impl DocKind {
-    pub const ALL: [DocKind; 7] = [
+    pub const ALL: [DocKind; 8] = [
         DocKind::Relance1,
         DocKind::Relance2,
         DocKind::Relance3,
@@ -56,7 +58,22 @@ impl DocKind {
         DocKind::Decompte,
         DocKind::Bordereau,
         DocKind::RequeteInjonction,
+        DocKind::RequeteRefere,
     ];
+
+    /// The documents this dossier can lead to: the court request of its procedure only (an
+    /// injonction de payer, or the référé-provision against a public person).
+    pub fn for_dossier(d: &Dossier) -> Vec<DocKind> {
+        let refere = crate::courts::procedure(d) == crate::courts::Procedure::RefereProvision;
+        DocKind::ALL
+            .into_iter()
+            .filter(|k| match k {
+                DocKind::RequeteInjonction => !refere,
+                DocKind::RequeteRefere => refere,
+                _ => true,
+            })
+            .collect()
+    }
 
     /// The template name and the id used in mention files.
     pub fn name(self) -> &'static str {
@@ -68,6 +85,7 @@ impl DocKind {
             DocKind::Decompte => "decompte",
             DocKind::Bordereau => "bordereau",
             DocKind::RequeteInjonction => "requete-injonction-de-payer",
+            DocKind::RequeteRefere => "requete-refere-provision",
         }
     }
 
@@ -81,6 +99,7 @@ impl DocKind {
             DocKind::Decompte => "DEC",
             DocKind::Bordereau => "BDP",
             DocKind::RequeteInjonction => "IP",
+            DocKind::RequeteRefere => "RP",
         }
     }
 
@@ -94,7 +113,9 @@ impl DocKind {
             DocKind::Relance1 | DocKind::Relance2 | DocKind::Relance3 => Family::Reminder,
             DocKind::MiseEnDemeure => Family::FormalNotice,
             DocKind::Decompte => Family::Statement,
-            DocKind::Bordereau | DocKind::RequeteInjonction => Family::Court,
+            DocKind::Bordereau | DocKind::RequeteInjonction | DocKind::RequeteRefere => {
+                Family::Court
+            }
         }
     }
 
@@ -189,6 +210,7 @@ pub fn build_with(
     rules: &Rules,
     options: &Options,
 ) -> Result<DocData, LetterError> {
+    refuse(kind, dossier)?;
     let mut ctx = common::Context::new(kind, dossier, statement, rules, options)?;
     let own = match kind.family() {
         Family::Reminder => reminders::data(&mut ctx),
@@ -206,4 +228,32 @@ pub fn build_with(
         json: Value::Object(json),
         warnings: ctx.warnings,
     })
+}
+
+/// The court documents a dossier's procedure forbids: no injonction de payer against a public
+/// person (CCP L6); the référé-provision only against one, and after the CCAG's mémoire en
+/// réclamation when a CCAG applies (CE 16 déc. 2009, n° 326220).
+fn refuse(kind: DocKind, d: &Dossier) -> Result<(), LetterError> {
+    let reason = match kind {
+        DocKind::RequeteInjonction => crate::courts::ip_refusal(d),
+        DocKind::RequeteRefere
+            if crate::courts::procedure(d) != crate::courts::Procedure::RefereProvision =>
+        {
+            Some(
+                "the référé-provision before the tribunal administratif is the route against a \
+                 public person only (debtor kind \"public-body\", not a public undertaking): \
+                 use requete-injonction-de-payer"
+                    .to_string(),
+            )
+        }
+        DocKind::RequeteRefere => crate::courts::memorandum_missing(d),
+        _ => None,
+    };
+    match reason {
+        Some(why) => Err(LetterError::Refused {
+            document: kind.name(),
+            why,
+        }),
+        None => Ok(()),
+    }
 }

@@ -185,11 +185,16 @@ fn prescription_text(d: &Dossier, l: &InvoiceLine) -> String {
             ", délai reparti de la signification de l'ordonnance du {} (C. civ. 2241)",
             date_short_fr(event.map(|e| e.date).unwrap_or(started))
         )),
+        Some(EventKind::ReferralFiled) => Some(format!(
+            ", délai reparti du recours juridictionnel du {} (loi n° 68-1250, art. 2)",
+            date_short_fr(event.map(|e| e.date).unwrap_or(started))
+        )),
         Some(
             EventKind::Reminder
             | EventKind::FormalNotice
             | EventKind::Dispute
-            | EventKind::InstalmentNotice,
+            | EventKind::InstalmentNotice
+            | EventKind::ClaimMemorandum,
         ) => Some(format!(
             ", délai reparti d'une réclamation écrite du {} (loi n° 68-1250, art. 2)",
             date_short_fr(event.map(|e| e.date).unwrap_or(started))

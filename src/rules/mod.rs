@@ -183,6 +183,8 @@ pub struct Rules {
     pub origin: String,
     /// The overlay folders merged over them, in order (`--rules-overlay`).
     pub overlays: Vec<String>,
+    /// The court tables of `juridictions/` (shared: a clone does not copy them).
+    pub courts: std::sync::Arc<crate::courts::Courts>,
 }
 
 /// A value the law needs and the rules do not hold.

@@ -28,6 +28,15 @@ pub struct Step {
     pub channel: String,
     /// The document to produce: a letter template, or `email:NAME` for an email only.
     pub document: String,
+    /// The regimes the step applies to ("b2b", "b2c", "b2g", "c2x"); empty: every regime.
+    pub regimes: Vec<String>,
+}
+
+impl Step {
+    /// Whether the step applies to a dossier of this regime.
+    pub fn applies(&self, regime: &str) -> bool {
+        self.regimes.is_empty() || self.regimes.iter().any(|r| r == regime)
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -114,6 +123,8 @@ fn scenario(r: &mut Reader<'_>, root: &Node, path: &str) -> Option<Scenario> {
                     ("reminder", EventKind::Reminder),
                     ("formal-notice", EventKind::FormalNotice),
                     ("ip-served", EventKind::IpServed),
+                    ("claim-memorandum", EventKind::ClaimMemorandum),
+                    ("referral-filed", EventKind::ReferralFiled),
                 ],
             )
         });
@@ -133,6 +144,34 @@ fn scenario(r: &mut Reader<'_>, root: &Node, path: &str) -> Option<Scenario> {
             .and_then(|(f, n)| integer(r, &f, n, -365..=3650));
         let channel = r.req_text(&mut s, "channel", 40);
         let document = r.req_text(&mut s, "document", 80);
+        let regimes = match r.take(&mut s, "regimes") {
+            None => Some(Vec::new()),
+            Some((f, n)) => match &n.value {
+                Value::Array(items) => {
+                    let mut out = Vec::new();
+                    for (i, item) in items.iter().enumerate() {
+                        let name = format!("{f}[{i}]");
+                        if let Some(v) = r.choice(
+                            &name,
+                            item,
+                            &[
+                                ("b2b", "b2b"),
+                                ("b2c", "b2c"),
+                                ("b2g", "b2g"),
+                                ("c2x", "c2x"),
+                            ],
+                        ) {
+                            out.push(v.to_string());
+                        }
+                    }
+                    Some(out)
+                }
+                _ => {
+                    r.bad(&f, n, "expected a list of regimes, e.g. [\"b2b\", \"b2c\"]");
+                    None
+                }
+            },
+        };
         r.finish(s);
         if let (
             Some(id),
@@ -142,7 +181,8 @@ fn scenario(r: &mut Reader<'_>, root: &Node, path: &str) -> Option<Scenario> {
             Some(days),
             Some(channel),
             Some(document),
-        ) = (id, title, event, anchor, days, channel, document)
+            Some(regimes),
+        ) = (id, title, event, anchor, days, channel, document, regimes)
         {
             steps.push(Step {
                 id,
@@ -152,6 +192,7 @@ fn scenario(r: &mut Reader<'_>, root: &Node, path: &str) -> Option<Scenario> {
                 days,
                 channel,
                 document,
+                regimes,
             });
         }
     }

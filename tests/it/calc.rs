@@ -1,6 +1,7 @@
 //! The calculation engine against figures computed by hand (spec §3).
 
 use relance::calc::{CalcError, compute};
+use relance::dossier::{Format, Imputation, parse};
 use relance::rules::Rules;
 
 use crate::support::*;
@@ -482,4 +483,80 @@ fn a_statement_cites_the_ecb_rate_under_the_article_of_its_regime() {
     assert!(b2b.rules.iter().all(|r| !r.article.contains("R2192")));
     let b2g = statement(&dossier("b2g", &body), "2026-06-30");
     assert_eq!(article(&b2g).1, "CCP art. R2192-31 (taux de référence)");
+}
+
+/// A commune paid by mandat (CCP L2192-12, L2192-13, R2192-36): by default the mandat pays the
+/// principal, the accrual stops on its date, and the interest accrued up to it stays due.
+/// By hand: 191 days (12/06/2025 to 19/12/2025) × 18 240,00 € × 11,15 % (BCE 3,15 % on
+/// 01/01/2025 + 8 points) / 365 = 1 064,2415… → 1 064,24 €; nothing after the mandat.
+#[test]
+fn a_mandat_paying_the_principal_stops_the_moratory_interest_principal_first_by_default() {
+    let body = invoice("A", "2025-05-12", "2025-06-11", "18240.00")
+        + &payment("2025-12-19", "18240.00", Some("A"));
+    let dz = dossier("b2g", &body);
+    assert_eq!(dz.payment_imputation, Imputation::PrincipalFirst);
+    let s = statement(&dz, "2026-06-30");
+    assert_eq!(
+        periods(&s, 0),
+        vec![p(
+            "2025-06-12",
+            "2025-12-19",
+            191,
+            "18240.00",
+            "11.15",
+            "1064.24"
+        )]
+    );
+    let l = &s.invoices[0];
+    assert_eq!(
+        (l.outstanding, l.interest, l.penalties_paid, l.indemnity),
+        (dec("0"), dec("1064.24"), dec("0"), dec("40"))
+    );
+    assert_eq!(l.days_late, 191);
+    assert_eq!(s.totals.total_due, dec("1104.24"));
+    assert!(
+        !s.warnings.iter().any(|w| w.contains("R2192-36")),
+        "{:?}",
+        s.warnings
+    );
+}
+
+/// An explicit interest-first against a public buyer still applies, with a warning: it
+/// re-imputes the mandat to the interest, so principal stays unpaid and interest runs on.
+#[test]
+fn an_explicit_interest_first_against_a_public_buyer_applies_with_a_warning() {
+    let body = invoice("A", "2025-05-12", "2025-06-11", "18240.00")
+        + &payment("2025-12-19", "18240.00", Some("A"));
+    let dz = dossier_with("b2g", "payment_imputation = \"interest-first\"", &body);
+    assert_eq!(dz.payment_imputation, Imputation::InterestFirst);
+    let s = statement(&dz, "2026-06-30");
+    assert_eq!(s.invoices[0].outstanding, dec("1064.24"));
+    assert!(
+        s.warnings
+            .iter()
+            .any(|w| w.contains("interest-first") && w.contains("R2192-36")),
+        "{:?}",
+        s.warnings
+    );
+}
+
+/// A public undertaking or private-law buyer (SEM, SPL, SA HLM) is not a public person:
+/// the b2b rules apply (C. com. L441-10), interest-first by default.
+#[test]
+fn a_public_undertaking_is_a_b2b_debtor() {
+    let text = dossier_text(
+        "b2b",
+        "",
+        &invoice("A", "2026-01-15", "2026-02-14", "1200.00"),
+    )
+    .replace(
+        "kind = \"company\"\nname = \"Boulangerie Dupont SAS\"",
+        "kind = \"public-body\"\npublic_status = \"public-undertaking\"\nname = \"SPL Lyon Confluence\"",
+    );
+    let dz = parse(&text, Format::Toml, "dossier.toml").unwrap_or_else(|p| panic!("{p}"));
+    assert_eq!(dz.regime(), relance::dossier::Regime::B2b);
+    assert_eq!(dz.payment_imputation, Imputation::InterestFirst);
+    let s = statement(&dz, "2026-06-30");
+    assert!(s.invoices[0].penalties > dec("0"));
+    assert_eq!(s.invoices[0].prescription.basis, "C. com. L110-4");
 }

@@ -27,14 +27,13 @@ fn every_document_of_every_test_dossier_fills_its_mentions() {
     ] {
         let dz = example(dir);
         let s = compute(&dz, &rules, d(as_of)).unwrap();
-        for kind in DocKind::ALL {
+        for kind in DocKind::for_dossier(&dz) {
             let built = build(kind, &dz, &s, &rules);
             // CPC 1407, 1409: no exhibit (b2c-metz, b2g-commune, c2x-particulier), or a disputed invoice
             // (agence-contractuel): the request is refused, nothing else is.
             let refused = matches!(
                 dir,
                 "tests/dossiers/b2c-metz"
-                    | "tests/dossiers/b2g-commune"
                     | "tests/dossiers/c2x-particulier"
                     | "tests/dossiers/agence-contractuel"
             ) && kind == DocKind::RequeteInjonction;
@@ -145,6 +144,7 @@ fn dates_are_written_the_french_way() {
 #[test]
 fn a_mention_whose_data_is_missing_stops_the_rendering_naming_it() {
     let mut files: Vec<(&str, &str)> = Rules::embedded_files().to_vec();
+    files.extend(Rules::embedded_tables());
     let extra = r#"
 [[mentions]]
 id = "test-naissance"

@@ -4,6 +4,7 @@ mod batch;
 mod bundle;
 mod calc;
 mod cli;
+mod courts;
 mod dossier;
 mod generate;
 mod golden;

@@ -43,6 +43,7 @@ prop_compose! {
             amount: cents(amount),
             description: None,
             piece: None,
+            received: None,
         }).collect()
     }
 }
@@ -65,6 +66,9 @@ prop_compose! {
             reference: "P-1".into(),
             language: "fr".into(),
             payment_imputation: if principal_first { Imputation::PrincipalFirst } else { Imputation::InterestFirst },
+            imputation_explicit: true,
+            contract: None,
+            court: None,
             scenario: None,
             creditor: Creditor {
                 kind: creditor_kind,
@@ -80,7 +84,11 @@ prop_compose! {
             debtor: Debtor {
                 kind: debtor_kind,
                 name: "D".into(),
+                legal_form: None,
+                public_status: None,
                 siren: None,
+                registered_office: None,
+            insee: None,
                 address: None,
                 email: None,
                 insolvency_opened: insolvency.map(day),

@@ -13,12 +13,13 @@ use relance::rules::Rules;
 
 use crate::support::*;
 
-const DOSSIERS: [(&str, &str); 5] = [
+const DOSSIERS: [(&str, &str); 6] = [
     ("examples/atelier-martin", "2026-06-30"),
     ("tests/dossiers/b2c-metz", "2026-06-30"),
     ("tests/dossiers/b2g-commune", "2026-11-24"),
     ("tests/dossiers/c2x-particulier", "2026-06-30"),
     ("tests/dossiers/agence-contractuel", "2026-06-30"),
+    ("tests/dossiers/b2g-refere", "2026-06-30"),
 ];
 
 /// Whitespace of any kind (line ends from layout included) folded to one space.
@@ -39,7 +40,7 @@ fn every_mandatory_mention_is_printed_in_every_document() {
             .unwrap()
             .dossier;
         let s = compute(&dz, &rules, d(as_of)).unwrap();
-        for kind in DocKind::ALL {
+        for kind in DocKind::for_dossier(&dz) {
             let data = match build(kind, &dz, &s, &rules) {
                 // A request without exhibit, or claiming a disputed invoice, is refused
                 // (tests/it/letters.rs pins which).
