@@ -574,11 +574,18 @@ pub(crate) fn in_process(
         as_of,
         root: dir,
         out,
+        #[cfg(debug_assertions)]
+        abort_on: None,
     };
-    let entries = job.run(Shard::ALL, bar, &|e: &Entry| {
-        report(e);
-        bar.inc(1);
+    let entries = std::sync::Mutex::new(Vec::new());
+    job.run(Shard::ALL, None, &|m: &Message| {
+        if let Message::Done(e) = m {
+            report(e);
+            bar.inc(1);
+            entries.lock().expect("not poisoned").push(e.clone());
+        }
     })?;
+    let entries = entries.into_inner().expect("not poisoned");
     let summary = Summary::new(as_of, Shard::ALL, entries);
     for (ext, text) in [("json", summary.to_json()), ("csv", summary.to_csv())] {
         let path = out.join(format!("summary.{ext}"));

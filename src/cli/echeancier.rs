@@ -7,7 +7,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 use std::str::FromStr;
 
-use chrono::{Datelike, NaiveDate};
+use chrono::NaiveDate;
 
 use super::{RulesArg, as_of_or_today, write_atomic};
 use crate::calc::schedule::{Every, Proposal, propose};

@@ -279,7 +279,7 @@ pub(crate) fn load_rules_dir(dir: &Path) -> anyhow::Result<Rules> {
 pub(crate) fn load_rules_dir_with_files(
     dir: &Path,
 ) -> anyhow::Result<(Rules, Vec<(String, String)>)> {
-    let files = read_rule_files(dir)?;
+    let mut files = read_rule_files(dir)?;
     let borrowed: Vec<(&str, &str)> = files
         .iter()
         .map(|(p, t)| (p.as_str(), t.as_str()))

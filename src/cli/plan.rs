@@ -1,7 +1,7 @@
 //! `relance plan DIR|DOSSIER --as-of DATE`: which dunning step is due when, for one dossier
 //! or every dossier under a folder.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use chrono::NaiveDate;
@@ -36,6 +36,12 @@ pub struct Args {
 enum Outcome {
     Planned(Box<Plan>),
     Failed { path: String, error: String },
+}
+
+/// Every folder under `root` that holds a dossier file, as `plan` finds them (a folder that
+/// cannot be read is kept: loading it reports why).
+pub(crate) fn dossier_dirs(root: &Path) -> Vec<PathBuf> {
+    find_dossiers(root).into_iter().map(|f| f.dir).collect()
 }
 
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {

@@ -74,6 +74,11 @@ fn kind_fr(k: EventKind) -> &'static str {
         EventKind::Acknowledgment => "Reconnaissance de dette",
         EventKind::Dispute => "Contestation",
         EventKind::IpServed => "Injonction de payer signifiée",
+        EventKind::InstalmentNotice => "Relance d'échéance",
+        EventKind::PlanEnded => "Déchéance du terme",
+        EventKind::PlanAgreed => "Échéancier accepté",
+        EventKind::ClaimMemorandum => "Mémoire en réclamation",
+        EventKind::ReferralFiled => "Requête en référé-provision déposée",
     }
 }
 

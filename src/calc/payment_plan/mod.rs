@@ -342,6 +342,7 @@ fn plan_payments<'a>(
 fn rule_use(rule: &crate::rules::Rule, v: &crate::rules::RuleValue) -> RuleUse {
     RuleUse {
         id: rule.id.clone(),
+        label: rule.label.clone(),
         unit: rule.unit,
         from: v.from,
         to: v.to,
