@@ -210,7 +210,11 @@ impl RulesArg {
         overlays.extend(extra.iter().cloned());
         let merged = crate::rules::overlay::merge(&base, &origin, &overlays)
             .map_err(|p| anyhow::anyhow!("{p}"))?;
-        Ok((merged.rules, merged.files))
+        let mut files = merged.files;
+        // The court tables name the court, never a figure: not copied into bundles (1 MB of
+        // reference data; a bundle's rules recompute its statement without them).
+        files.retain(|(p, _)| !p.starts_with(crate::courts::FOLDER));
+        Ok((merged.rules, files))
     }
 
     /// The base rule files, their origin and the overlays read, leaving out the overlay
@@ -220,7 +224,7 @@ impl RulesArg {
             None => (
                 Rules::embedded_files()
                     .iter()
-                    .filter(|(p, _)| !p.starts_with(crate::courts::FOLDER))
+                    .chain(Rules::embedded_tables())
                     .map(|(p, t)| (p.to_string(), t.to_string()))
                     .collect(),
                 "legal-rules".to_string(),

@@ -32,9 +32,6 @@ pub struct Args {
     /// The date the pages show when they are not given one (YYYY-MM-DD); default: today.
     #[arg(long, value_name = "DATE")]
     as_of: Option<NaiveDate>,
-    /// A folder of rule values added over the built-in rules, shown on the rules page.
-    #[arg(long, value_name = "DIR", conflicts_with = "rules")]
-    rules_overlay: Option<PathBuf>,
     /// Require this token on every request (generated and printed when the address is not
     /// loopback and none is given).
     #[arg(long, value_name = "T")]
@@ -61,12 +58,9 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     if !args.dir.is_dir() {
         anyhow::bail!("{}: not a folder", args.dir.display());
     }
-    let (rules, rule_files) = match &args.rules_overlay {
-        // Until overlays merge over the built-in rules, an overlay folder is read as a
-        // whole rules folder, with every check of --rules.
-        Some(dir) => super::load_rules_dir_with_files(dir)?,
-        None => args.rules.load_with_files()?,
-    };
+    // The built-in rules (or --rules), with the overlays merged over them, as every
+    // command loads them.
+    let (rules, rule_files) = args.rules.load_with_files()?;
     let loopback = args.addr.ip().is_loopback();
     let token = match (&args.token, loopback) {
         (Some(t), _) if t.len() < 16 => anyhow::bail!("--token: at least 16 characters"),
@@ -80,7 +74,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         root: args.dir.clone(),
         rules,
         rule_files,
-        rules_overlay: args.rules_overlay.clone(),
+        rules_overlay: args.rules.overlay_dirs().into_iter().next(),
         today: Arc::new(move || as_of_or_today(fixed)),
         token: token.clone(),
         csrf: secret()?,

@@ -49,15 +49,33 @@ impl Rules {
         .expect("the embedded legal-rules/ are checked by `cargo test`")
     }
 
-    /// The embedded rule files as `(relative path, text)`, e.g. to copy them into a bundle.
+    /// The embedded rule files as `(relative path, text)`, e.g. to copy them into a bundle:
+    /// every file but the court tables of `juridictions/`, which name courts, never a figure
+    /// (a set without them loads, and names courts generically).
     pub fn embedded_files() -> &'static [(&'static str, &'static str)] {
-        EMBEDDED
+        static FILES: std::sync::LazyLock<Vec<(&str, &str)>> = std::sync::LazyLock::new(|| {
+            EMBEDDED
+                .iter()
+                .filter(|(p, _)| !p.starts_with(crate::courts::FOLDER))
+                .copied()
+                .collect()
+        });
+        &FILES
     }
 
-    /// The court tables (`juridictions/*.csv`) compiled in beside the rule files: with
-    /// [`Rules::embedded_files`], everything [`Rules::embedded`] loads.
+    /// The court tables (`juridictions/`: their metadata files and CSV tables) compiled in
+    /// beside the rule files: with [`Rules::embedded_files`], everything
+    /// [`Rules::embedded`] loads.
     pub fn embedded_tables() -> &'static [(&'static str, &'static str)] {
-        EMBEDDED_TABLES
+        static TABLES: std::sync::LazyLock<Vec<(&str, &str)>> = std::sync::LazyLock::new(|| {
+            EMBEDDED
+                .iter()
+                .filter(|(p, _)| p.starts_with(crate::courts::FOLDER))
+                .chain(EMBEDDED_TABLES)
+                .copied()
+                .collect()
+        });
+        &TABLES
     }
 
     /// Loads rule files given as `(path relative to the rules folder, text)`.
