@@ -171,15 +171,25 @@ fn relance(args: &[&str]) -> std::process::Output {
         .unwrap()
 }
 
-const KEYS: [&str; 8] = [
+const KEYS: [&str; 18] = [
     "atelier-martin",
     "tests/agence-contractuel",
     "tests/b2c-metz",
+    "tests/b2g-ccag",
     "tests/b2g-commune",
+    "tests/b2g-refere",
     "tests/c2x-particulier",
+    "tests/facture-contestee",
     "tests/invalide",
     "tests/json-principal-first",
     "tests/redressement",
+    "tests/relances-seules",
+    "tests/sci-debiteur",
+    "tests/tae-lyon",
+    "tests/tae-paris",
+    "tests/tae-villeurbanne",
+    "tests/tc-toulouse",
+    "tests/tj-strasbourg",
 ];
 
 fn seg(key: &str) -> String {
