@@ -240,7 +240,9 @@ pub fn plan_with_statement(
     let mut last_done = done.iter().rposition(Option::is_some);
     let mut resume_at = None;
     if let Some(from) = resume {
-        let notice = steps.iter().position(|s| s.event == EventKind::FormalNotice);
+        let notice = steps
+            .iter()
+            .position(|s| s.event == EventKind::FormalNotice);
         if let Some(m) = notice
             && last_done.is_none_or(|i| i < m)
         {

@@ -213,4 +213,3 @@ fn add_plan(text: &str, format: Format, p: &Proposal) -> anyhow::Result<String> 
         }
     }
 }
-

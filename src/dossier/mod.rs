@@ -443,7 +443,11 @@ pub fn regime_of(creditor: CreditorKind, debtor: DebtorKind, public_person: bool
 
 impl Dossier {
     pub fn regime(&self) -> Regime {
-        regime_of(self.creditor.kind, self.debtor.kind, self.debtor.is_public_person())
+        regime_of(
+            self.creditor.kind,
+            self.debtor.kind,
+            self.debtor.is_public_person(),
+        )
     }
 
     /// Things worth knowing that do not stop a computation (spec §5: a missing debtor address).

@@ -45,7 +45,8 @@ pub(crate) fn set_agreed(
             Ok(doc.to_string())
         }
         Format::Json => {
-            let mut doc: serde_json::Value = serde_json::from_str(text).map_err(|e| e.to_string())?;
+            let mut doc: serde_json::Value =
+                serde_json::from_str(text).map_err(|e| e.to_string())?;
             let Some(plan) = doc.get_mut("payment_plan").and_then(|p| p.as_object_mut()) else {
                 return Err(
                     "payment_plan: the dossier has no payment plan to agree (relance echeancier --write adds one)"
