@@ -376,22 +376,7 @@ impl<'a> Engine<'a> {
         }
         // Spec §3: by date; on the same date those naming an invoice first, then by
         // increasing amount, then by reference (none first). The file's order never matters.
-        payments.sort_by(|a, b| {
-            (
-                a.date,
-                a.invoice.is_none(),
-                a.amount,
-                &a.reference,
-                &a.invoice,
-            )
-                .cmp(&(
-                    b.date,
-                    b.invoice.is_none(),
-                    b.amount,
-                    &b.reference,
-                    &b.invoice,
-                ))
-        });
+        payments.sort_by(|a, b| a.application_order().cmp(&b.application_order()));
 
         let mut invoices: Vec<&Invoice> = dossier.invoices.iter().collect();
         invoices.sort_by(|a, b| (a.due, a.issued, &a.number).cmp(&(b.due, b.issued, &b.number)));

@@ -328,6 +328,23 @@ pub struct Payment {
     pub reference: Option<String>,
 }
 
+impl Payment {
+    /// The order payments are applied in (spec §3): by date; on the same date those naming
+    /// an invoice first, then by increasing amount, then by reference (none first), so the
+    /// file's order never matters.
+    pub fn application_order(
+        &self,
+    ) -> (NaiveDate, bool, Decimal, &Option<String>, &Option<String>) {
+        (
+            self.date,
+            self.invoice.is_none(),
+            self.amount,
+            &self.reference,
+            &self.invoice,
+        )
+    }
+}
+
 #[derive(Debug, Clone, PartialEq)]
 pub struct Event {
     /// For a letter, the day the debtor received it (first presentation of a registered letter).

@@ -320,22 +320,7 @@ fn plan_payments<'a>(
                 .is_none_or(|n| covered_numbers.contains(n))
         })
         .collect();
-    payments.sort_by(|a, b| {
-        (
-            a.date,
-            a.invoice.is_none(),
-            a.amount,
-            &a.reference,
-            &a.invoice,
-        )
-            .cmp(&(
-                b.date,
-                b.invoice.is_none(),
-                b.amount,
-                &b.reference,
-                &b.invoice,
-            ))
-    });
+    payments.sort_by(|a, b| a.application_order().cmp(&b.application_order()));
     payments
 }
 
