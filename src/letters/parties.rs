@@ -69,13 +69,14 @@ pub(super) fn creditor_identification(d: &Dossier) -> String {
     }
 }
 
-/// CPC 54 2° b and 57: against whom.
+/// CPC 54 2° b and 57: against whom. A legal person is identified by its registered office
+/// (siège social) when the dossier gives it, not by the address letters go to.
 pub(super) fn debtor_identification(d: &Dossier, address: &[String]) -> String {
     let b = &d.debtor;
-    let place = seat(&b.name, address);
     match b.kind {
-        DebtorKind::Consumer => format!("{}, demeurant {place}", b.name),
+        DebtorKind::Consumer => format!("{}, demeurant {}", b.name, seat(&b.name, address)),
         DebtorKind::Company | DebtorKind::PublicBody => {
+            let place = seat(&b.name, b.registered_office.as_deref().unwrap_or(address));
             let mut s = b.name.clone();
             if let Some(siren) = &b.siren {
                 s.push_str(&format!(", SIREN {}", siren_fr(siren)));
