@@ -254,12 +254,17 @@ fn commercial_court(d: &Dossier, courts: &Courts, on: NaiveDate, claim: Decimal)
     let date = g.extract.format("%d/%m/%Y");
     let (seat, how) = match (&d.debtor.insee, postal.as_deref()) {
         (Some(insee), _) => (g.by_insee(insee), format!("commune INSEE {insee} {whose}")),
-        (None, Some(cp)) => (
-            g.by_postal_code(cp),
-            format!(
-                "code postal {cp} {whose}, à vérifier : un code postal peut couvrir deux ressorts"
-            ),
-        ),
+        (None, Some(cp)) => {
+            warnings.push(format!(
+                "the court was found by the postal code {cp}: one postal code can cover communes of two court areas (the table keeps one); check it, or give debtor.insee"
+            ));
+            (
+                g.by_postal_code(cp),
+                format!(
+                    "code postal {cp} {whose}, à vérifier : un code postal peut couvrir deux ressorts"
+                ),
+            )
+        }
         (None, None) => {
             warnings.push("debtor.address is missing: the court cannot be found".to_string());
             return not_found(warnings, whose.to_string());

@@ -67,9 +67,24 @@ fn each_debtor_gets_its_court_by_name() {
         paris.found_by
     );
     assert!(paris.found_by.contains("75002"), "{}", paris.found_by);
-    assert!(paris.warnings.is_empty(), "{:?}", paris.warnings);
+    // Found by postal code: the one warning is that the court is to be checked.
+    assert_eq!(paris.warnings.len(), 1, "{:?}", paris.warnings);
+    assert!(
+        paris.warnings[0].contains("postal code 75002"),
+        "{:?}",
+        paris.warnings
+    );
     let villeurbanne = court_of("tae-villeurbanne", "2026-06-30");
     assert!(villeurbanne.found_by.contains("INSEE 69266"));
+    // Found by INSEE code: nothing to check.
+    assert!(
+        !villeurbanne
+            .warnings
+            .iter()
+            .any(|w| w.contains("postal code")),
+        "{:?}",
+        villeurbanne.warnings
+    );
     assert_eq!(
         court_of("tj-strasbourg", "2026-06-30").addressee,
         "Madame ou Monsieur le Président de la chambre commerciale du tribunal judiciaire de Strasbourg"
