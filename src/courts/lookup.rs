@@ -452,6 +452,11 @@ fn administrative(d: &Dossier, courts: &Courts) -> Court {
     match found {
         Some((court, admin, cp)) => {
             let name = format!("tribunal administratif {}", de(&court.seat));
+            if admin.provisional {
+                warnings.push(format!(
+                    "the {name} comes from a provisional table (CJA R221-3): check it on Légifrance before filing"
+                ));
+            }
             let provisional = if admin.provisional {
                 format!(
                     " ; {}",

@@ -211,6 +211,7 @@ pub fn build_with(
     options: &Options,
 ) -> Result<DocData, LetterError> {
     refuse(kind, dossier)?;
+    refuse_in_insolvency(kind, dossier, statement)?;
     let mut ctx = common::Context::new(kind, dossier, statement, rules, options)?;
     let own = match kind.family() {
         Family::Reminder => reminders::data(&mut ctx),
@@ -227,6 +228,42 @@ pub fn build_with(
         mentions: ctx.mentions,
         json: Value::Object(json),
         warnings: ctx.warnings,
+    })
+}
+
+/// No demand and no action for a claim that arose before the opening of a sauvegarde,
+/// redressement or liquidation judiciaire: payment is forbidden (C. com. L622-7) and actions
+/// are stayed (L622-21); such claims are declared to the mandataire judiciaire (L622-24). The
+/// statement and the exhibit list, which support the declaration, are still produced.
+fn refuse_in_insolvency(
+    kind: DocKind,
+    d: &Dossier,
+    statement: &Statement,
+) -> Result<(), LetterError> {
+    let Some(opened) = d.debtor.insolvency_opened else {
+        return Ok(());
+    };
+    if matches!(kind.family(), Family::Statement) || kind == DocKind::Bordereau {
+        return Ok(());
+    }
+    let before: Vec<&str> = statement
+        .invoices
+        .iter()
+        .filter(|l| l.issued < opened && !l.total_due().is_zero())
+        .map(|l| l.number.as_str())
+        .collect();
+    if before.is_empty() {
+        return Ok(());
+    }
+    Err(LetterError::Refused {
+        document: kind.name(),
+        why: format!(
+            "the debtor is in insolvency proceedings opened on {opened} (debtor.insolvency_opened): \
+             invoice(s) {} arose before the opening and can be neither demanded nor sued for \
+             (C. com. L622-7, L622-21): declare them to the mandataire judiciaire (L622-24) \
+             with the statement (decompte) and the exhibit list (bordereau)",
+            before.join(", ")
+        ),
     })
 }
 
