@@ -57,6 +57,7 @@ fn big_dossier(n: usize) -> Dossier {
         imputation_explicit: true,
         contract: None,
         court: None,
+        lawyer: None,
         scenario: None,
         creditor: Creditor {
             kind: CreditorKind::Company,

@@ -121,9 +121,13 @@ pub fn memorandum_missing(d: &Dossier) -> Option<String> {
 /// Whether the référé-provision needs a lawyer (CJA R431-2, R431-3).
 #[derive(Debug, Clone, PartialEq)]
 pub struct Lawyer {
-    pub required: bool,
-    /// In French, for the document.
-    pub text: String,
+    /// `Some(false)`: the debtor is exempt; `None`: the dossier does not say what kind of
+    /// public person the debtor is, so whether a lawyer is required cannot be told.
+    pub required: Option<bool>,
+    /// "CJA R431-2": the rule requiring one.
+    pub required_basis: String,
+    /// "CJA R431-3 5°": the exception.
+    pub exception_basis: String,
     pub provisional: bool,
 }
 
@@ -131,31 +135,14 @@ pub struct Lawyer {
 pub fn lawyer(d: &Dossier, rules: &Rules) -> Option<Lawyer> {
     let rule = rules.courts.lawyer.as_ref()?;
     let status = d.debtor.public_status.map(|s| s.as_str());
-    let exempt = status.is_some_and(|s| rule.exempt.iter().any(|e| e == s));
-    let text = if exempt {
-        format!(
-            "Le défendeur étant une collectivité territoriale, un établissement public en \
-             relevant ou un établissement public de santé, la requête est dispensée du \
-             ministère d'avocat ({}).",
-            rule.exception
-        )
-    } else if status.is_none() || status == Some("public-person") {
-        format!(
-            "La requête, qui tend au paiement d'une somme d'argent, doit être présentée par un \
-             avocat ({}), sauf si le défendeur est une collectivité territoriale, un \
-             établissement public en relevant ou un établissement public de santé ({}).",
-            rule.required, rule.exception
-        )
-    } else {
-        format!(
-            "La requête, qui tend au paiement d'une somme d'argent, doit être présentée par un \
-             avocat ({}).",
-            rule.required
-        )
+    let required = match status {
+        None | Some("public-person") => None,
+        Some(s) => Some(!rule.exempt.iter().any(|e| e == s)),
     };
     Some(Lawyer {
-        required: !exempt,
-        text,
+        required,
+        required_basis: rule.required.clone(),
+        exception_basis: rule.exception.clone(),
         provisional: rule.provisional,
     })
 }
@@ -275,7 +262,7 @@ fn commercial_court(d: &Dossier, courts: &Courts, on: NaiveDate, claim: Decimal)
         Some(Some(seat)) => seat,
         Some(None) | None => {
             warnings.push(format!(
-                "{}: not covered by the table of commercial courts ({}): the request names the court generically; name it with a [court] table",
+                "{}: not covered by the table of commercial courts ({}): name the court with a [court] table",
                 d.debtor.insee.clone().or(postal).unwrap_or_default(),
                 g.source.file
             ));
@@ -391,9 +378,9 @@ fn judiciaire(d: &Dossier, courts: &Courts, civil_form: bool) -> Court {
         }
         _ => {
             warnings.push(if courts.tj.is_some() {
-                "the debtor's commune is not found in the table of the tribunaux judiciaires: the request names the court generically; name it with a [court] table (name, address)".to_string()
+                "the debtor's commune is not found in the table of the tribunaux judiciaires: name the court with a [court] table (name, address)".to_string()
             } else {
-                "no table of the tribunaux judiciaires ships: the request names the court generically; name it with a [court] table (name, address), or load the Ministry of Justice table with `relance rules import-courts`".to_string()
+                "no table of the tribunaux judiciaires ships: name the court with a [court] table (name, address), or load the Ministry of Justice table with `relance rules import-courts`".to_string()
             });
             Court {
                 jurisdiction: Jurisdiction::Judiciaire,
@@ -481,7 +468,7 @@ fn administrative(d: &Dossier, courts: &Courts) -> Court {
         }
         None => {
             warnings.push(format!(
-                "{}: no tribunal administratif found for this postal code: the request names the court generically; name it with a [court] table",
+                "{}: no tribunal administratif found for this postal code: name the court with a [court] table",
                 cp.unwrap_or_default()
             ));
             Court {

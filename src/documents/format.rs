@@ -75,10 +75,11 @@ pub fn format_percent(rate: Decimal) -> String {
 pub fn format_date_long(date: NaiveDate) -> String {
     let day = date.day();
     let month = MONTHS[date.month0() as usize];
+    // The day and the month stay on one line (a no-break space).
     if day == 1 {
-        format!("1er {month} {}", date.year())
+        format!("1er\u{a0}{month} {}", date.year())
     } else {
-        format!("{day} {month} {}", date.year())
+        format!("{day}\u{a0}{month} {}", date.year())
     }
 }
 
@@ -170,11 +171,20 @@ mod tests {
 
     #[test]
     fn long_date_writes_the_first_as_an_ordinal() {
-        assert_eq!(format_date_long(date(2026, 11, 1)), "1er novembre 2026");
-        assert_eq!(format_date_long(date(2026, 11, 24)), "24 novembre 2026");
-        assert_eq!(format_date_long(date(2027, 2, 2)), "2 février 2027");
-        assert_eq!(format_date_long(date(2026, 8, 15)), "15 août 2026");
-        assert_eq!(format_date_long(date(2026, 12, 31)), "31 décembre 2026");
+        assert_eq!(
+            format_date_long(date(2026, 11, 1)),
+            "1er\u{a0}novembre 2026"
+        );
+        assert_eq!(
+            format_date_long(date(2026, 11, 24)),
+            "24\u{a0}novembre 2026"
+        );
+        assert_eq!(format_date_long(date(2027, 2, 2)), "2\u{a0}février 2027");
+        assert_eq!(format_date_long(date(2026, 8, 15)), "15\u{a0}août 2026");
+        assert_eq!(
+            format_date_long(date(2026, 12, 31)),
+            "31\u{a0}décembre 2026"
+        );
     }
 
     #[test]

@@ -352,6 +352,10 @@ impl Reader<'_> {
             None => Some(None),
             Some((f, n)) => self.court(&f, n).map(Some),
         };
+        let lawyer = match self.take(&mut t, "lawyer") {
+            None => Some(None),
+            Some((f, n)) => self.lawyer(&f, n).map(Some),
+        };
 
         let invoice_nodes = self.array_of_tables(&mut t, "invoices");
         if invoice_nodes.is_empty() {
@@ -455,6 +459,7 @@ impl Reader<'_> {
             imputation_explicit: payment_imputation.is_some(),
             contract: contract?,
             court: court?,
+            lawyer: lawyer?,
             scenario,
             creditor,
             debtor,
@@ -910,6 +915,23 @@ impl Reader<'_> {
         self.finish(t);
         Some(CourtChoice {
             name: name?,
+            address: address?,
+        })
+    }
+
+    /// `[lawyer]`: the avocat who presents and signs a court request.
+    fn lawyer(&mut self, path: &str, node: &Node) -> Option<Lawyer> {
+        let mut t = self.table(path, node)?;
+        let name = self.req_text(&mut t, "name", 200);
+        let bar = self.req_text(&mut t, "bar", 100);
+        let address = match self.take(&mut t, "address") {
+            Some((f, n)) => self.address(&f, n).map(Some),
+            None => Some(None),
+        };
+        self.finish(t);
+        Some(Lawyer {
+            name: name?,
+            bar: bar?,
             address: address?,
         })
     }

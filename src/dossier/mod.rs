@@ -33,6 +33,9 @@ pub struct Dossier {
     pub contract: Option<Contract>,
     /// A court named by the user (name and address), used as given for any regime.
     pub court: Option<CourtChoice>,
+    /// The avocat who presents a court request where one is required (CJA R431-2 before the
+    /// tribunal administratif), and signs it.
+    pub lawyer: Option<Lawyer>,
     /// The dunning scenario (`legal-rules/scenarios/<id>.toml`); `None`: "default".
     pub scenario: Option<String>,
     pub creditor: Creditor,
@@ -224,6 +227,14 @@ pub struct Contract {
     /// The CCAG the contract refers to (e.g. "CCAG-Travaux 2021"): a mémoire en
     /// réclamation must come before the judge (CE 16 déc. 2009, n° 326220).
     pub ccag: Option<String>,
+}
+
+/// The creditor's avocat: `name` ("Me Claire Roux"), `bar` (the barreau, "Lyon"), `address`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Lawyer {
+    pub name: String,
+    pub bar: String,
+    pub address: Option<Vec<String>>,
 }
 
 /// A court chosen by the user, printed as given.

@@ -682,6 +682,7 @@ fn build(
         imputation_explicit: true,
         contract: None,
         court: None,
+        lawyer: None,
         scenario: parties.scenario.clone(),
         creditor: parties.creditor.clone(),
         debtor: Debtor {

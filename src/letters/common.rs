@@ -9,7 +9,8 @@ use serde_json::{Map, Value, json};
 use super::facts::{Facts, Piece, PieceSource, Voice, pieces};
 use super::parties::{creditor_identification, debtor_identification};
 use super::wording::{
-    city, enumerate_fr, iban_fr, recipient_lines, salutation, siren_fr, typo_fr, upper_first, words,
+    city, de_fr, enumerate_fr, iban_fr, recipient_lines, salutation, siren_fr, typo_fr,
+    upper_first, words,
 };
 use super::{DocKind, FilledMention, LetterError, Options};
 use crate::calc::calendar::{department, formal_notice_deadline};
@@ -30,6 +31,10 @@ const OPTIONAL_VALUES: &[&str] = &["consumer_mediator"];
 pub(super) struct Context<'a> {
     pub kind: DocKind,
     pub dossier: &'a Dossier,
+    /// The collection agency that writes the document: its letters, never a court request,
+    /// which is the creditor's own (an agency is not the creditor's representative before
+    /// the judge: it would need a special power relance does not draft).
+    pub agency: Option<&'a crate::dossier::Agency>,
     pub statement: &'a Statement,
     pub regime: Regime,
     pub date: NaiveDate,
@@ -86,9 +91,13 @@ impl<'a> Context<'a> {
                 ));
             }
         };
+        let agency = match kind {
+            DocKind::RequeteInjonction | DocKind::RequeteRefere => None,
+            _ => dossier.agency.as_ref(),
+        };
         let signatory = match &dossier.creditor.signatory {
             Some(s) => s.clone(),
-            None if dossier.agency.is_some() => String::new(),
+            None if agency.is_some() => String::new(),
             None => {
                 return Err(missing(
                     "creditor.signatory",
@@ -96,7 +105,7 @@ impl<'a> Context<'a> {
                 ));
             }
         };
-        let (sign_name, sign_title) = match &dossier.agency {
+        let (sign_name, sign_title) = match agency {
             Some(a) => (a.name.clone(), "Service recouvrement".to_string()),
             None => match signatory.split_once(',') {
                 Some((n, t)) => (n.trim().to_string(), t.trim().to_string()),
@@ -118,10 +127,11 @@ impl<'a> Context<'a> {
         let payment_means = payment_means(dossier);
         let pieces = pieces(dossier);
         let facts = Facts::new(dossier, &lines, date, &pieces);
-        let je = dossier.creditor.kind == CreditorKind::Individual && dossier.agency.is_none();
+        let je = dossier.creditor.kind == CreditorKind::Individual && agency.is_none();
         let mut ctx = Context {
             kind,
             dossier,
+            agency,
             statement,
             regime,
             date,
@@ -146,7 +156,7 @@ impl<'a> Context<'a> {
         for m in rules
             .mentions
             .iter()
-            .filter(|m| m.applies(doc, regime.as_str(), dossier.agency.is_some(), date))
+            .filter(|m| m.applies(doc, regime.as_str(), agency.is_some(), date))
         {
             // A mention resting on an optional field (the consumer mediator) is printed only
             // when the dossier gives it.
@@ -263,10 +273,20 @@ impl<'a> Context<'a> {
         values.insert("deadline", date_long_fr(self.due_by));
         values.insert("deadline_days", self.delay_days.to_string());
         values.insert("as_of", date_long_fr(date));
+        values.insert(
+            "summons",
+            if self.je {
+                "je vous mets en demeure"
+            } else {
+                "nous vous mettons en demeure"
+            }
+            .to_string(),
+        );
+        values.insert("public_buyer_next_step", self.public_buyer_next_step());
         if let Some(m) = &dossier.creditor.extra.consumer_mediator {
             values.insert("consumer_mediator", m.clone());
         }
-        if let Some(a) = &dossier.agency {
+        if let Some(a) = self.agency {
             values.insert("agency_name", a.name.clone());
             values.insert("agency_address", a.address.join(", "));
             values.insert("agency_mandate", a.mandate.clone());
@@ -287,7 +307,8 @@ impl<'a> Context<'a> {
             "interest_start",
             match self.facts.first_formal_notice() {
                 Some(d) if d < date => format!(
-                    "courent depuis notre mise en demeure reçue le {}",
+                    "courent depuis {} mise en demeure reçue le {}",
+                    if self.je { "ma" } else { "notre" },
                     date_long_fr(d)
                 ),
                 _ => "courent à compter de la réception de la présente mise en demeure".to_string(),
@@ -303,7 +324,26 @@ impl<'a> Context<'a> {
         {
             values.insert("indemnity_unit", euros_fr(v.value));
         }
+        // R124-4 3°: the 40 € per invoice is part of the sum claimed, under the rule of the
+        // regime; nothing when none is claimed.
+        let indemnity_clause = match (self.regime, values.get("indemnity_unit")) {
+            (Regime::B2b, Some(unit)) if !t.indemnities.is_zero() => format!(
+                ", dont l'indemnité forfaitaire pour frais de recouvrement de {unit} par facture (C. com. L441-10 II et D441-5)"
+            ),
+            (Regime::B2g, Some(unit)) if !t.indemnities.is_zero() => format!(
+                ", dont l'indemnité forfaitaire pour frais de recouvrement de {unit} par facture (CCP L2192-13 et D2192-35)"
+            ),
+            _ => String::new(),
+        };
+        values.insert("indemnity_clause", indemnity_clause);
         values.insert("pieces_count", self.pieces.len().to_string());
+        values.insert(
+            "pieces_listed",
+            match self.pieces.len() {
+                1 => "une pièce, listée ci-après".to_string(),
+                n => format!("pièces numérotées de 1 à {n}, listées ci-après"),
+            },
+        );
         values.insert("creditor_identification", creditor_identification(dossier));
         values.insert(
             "debtor_identification",
@@ -312,12 +352,29 @@ impl<'a> Context<'a> {
         values
     }
 
+    /// What follows an unanswered formal notice to a public buyer: the référé-provision, or
+    /// first the mémoire en réclamation when the contract refers to a CCAG and none is
+    /// recorded (the judge would dismiss a request made before it).
+    fn public_buyer_next_step(&self) -> String {
+        let ccag = self.dossier.contract.as_ref().and_then(|c| c.ccag.as_ref());
+        let refere = "le juge des référés du tribunal administratif d'une demande de provision \
+                      (article R541-1 du code de justice administrative)";
+        match ccag {
+            Some(ccag) if crate::courts::memorandum_missing(self.dossier).is_some() => format!(
+                "nous vous adresserons le mémoire en réclamation prévu par le {ccag}, \
+                 préalable à la saisine du {}",
+                refere.trim_start_matches("le ")
+            ),
+            _ => format!("nous saisirons {refere}, sans autre avis"),
+        }
+    }
+
     /// The data every template reads: parties, letterhead, claim table, totals, mentions.
     pub fn base_json(&self) -> Map<String, Value> {
         let dossier = self.dossier;
         let regime = self.regime;
         let t = &self.statement.totals;
-        let (sender, place) = match &dossier.agency {
+        let (sender, place) = match self.agency {
             Some(a) => {
                 let identity = vec![
                     "Recouvrement amiable de créances pour le compte d'autrui".to_string(),
@@ -367,7 +424,7 @@ impl<'a> Context<'a> {
         let json = json!({
             "document": self.kind.name(),
             "regime": regime.as_str(),
-            "agency": dossier.agency.is_some(),
+            "agency": self.agency.is_some(),
             "sender": sender,
             "creditor": {
                 "name": dossier.creditor.name,
@@ -475,7 +532,7 @@ impl Context<'_> {
                 })
                 .cloned()
         });
-        salutation(attention.as_deref(), d.extra.civility)
+        salutation(attention.as_deref(), d.extra.civility, &d.name)
     }
 
     /// "Nous vous prions d'agréer, Monsieur le Président, l'expression de nos salutations
@@ -493,23 +550,27 @@ impl Context<'_> {
     }
 
     /// CPCE R124-4, last paragraph: an agency's later letters recall the reference and the
-    /// date of its first letter.
+    /// date of its first letter. The first letter is the recorded event; its own reference is
+    /// not recorded, so the dossier's reference (the prefix of every letter's reference) is
+    /// recalled, and a letter's date is its receipt, said as such.
     fn first_letter_recall(&self) -> String {
-        if self.dossier.agency.is_none() || !self.kind.is_letter() {
+        if self.agency.is_none() || !self.kind.is_letter() {
             return String::new();
         }
-        match self.facts.first_letter {
+        match &self.facts.first_letter {
             Some(f) if f.event.date < self.date => {
-                let code = match f.event.kind {
-                    crate::dossier::EventKind::FormalNotice => DocKind::MiseEnDemeure.code(),
-                    _ => DocKind::Relance1.code(),
+                let what = match f.event.channel {
+                    Some(crate::dossier::Channel::Email) => {
+                        format!("notre premier courriel, du {}", date_long_fr(f.event.date))
+                    }
+                    _ => format!(
+                        "notre première lettre, reçue le {}",
+                        date_long_fr(f.event.date)
+                    ),
                 };
                 typo_fr(&format!(
-                    "Rappel de notre première lettre : {}, réf. {}-{}-{}",
-                    date_long_fr(f.event.date),
-                    self.dossier.reference,
-                    code,
-                    f.event.date.format("%Y%m%d")
+                    "Rappel de {what}, dossier référence {}",
+                    self.dossier.reference
                 ))
             }
             _ => String::new(),
@@ -519,7 +580,7 @@ impl Context<'_> {
     fn facts_json(&self) -> Value {
         let voice = self.voice();
         let reminders = self.facts.reminders_phrase(voice);
-        let maintained = match (self.dossier.agency.is_some(), self.je) {
+        let maintained = match (self.agency.is_some(), self.je) {
             (true, _) => "notre mandant maintient sa demande",
             (false, true) => "je maintiens ma demande",
             (false, false) => "nous maintenons notre demande",
@@ -675,6 +736,8 @@ fn claim_basis(dossier: &Dossier, regime: Regime, lines: &[&InvoiceLine]) -> Str
     )
 }
 
+/// How to pay: a transfer to the creditor's IBAN; a public payer without it pays by
+/// mandatement to the account the contract designates, never by cheque; otherwise a cheque.
 fn payment_means(dossier: &Dossier) -> String {
     match &dossier.creditor.iban {
         Some(iban) => format!(
@@ -682,9 +745,13 @@ fn payment_means(dossier: &Dossier) -> String {
             iban_fr(iban),
             dossier.creditor.name
         ),
+        None if dossier.debtor.is_public_person() => format!(
+            "mandatement au profit {} sur le compte bancaire désigné au marché",
+            de_fr(&dossier.creditor.name)
+        ),
         None => format!(
-            "chèque à l'ordre de {} adressé au {}",
-            dossier.creditor.name,
+            "chèque à l'ordre {}, à adresser à l'adresse suivante\u{a0}: {}",
+            de_fr(&dossier.creditor.name),
             dossier.creditor.address.join(", ")
         ),
     }

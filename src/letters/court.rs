@@ -14,7 +14,9 @@ use crate::rules::Rules;
 
 /// A request for an injonction de payer is heard without the debtor: it is refused when the
 /// judge could only reject it (no exhibit: CPC 1407, 1409) or when it would claim a disputed
-/// invoice silently (unless the user asks for it, and then it states the dispute).
+/// invoice silently (unless the user asks for it, and then it states the dispute). The
+/// référé-provision is refused alike: without the invoice nothing shows the obligation, and a
+/// recorded dispute is the "contestation sérieuse" the judge looks for (CJA R541-1).
 fn refusals(ctx: &mut Context) -> Result<(), LetterError> {
     let document = ctx.kind.name();
     let claimed_pieces = ctx
@@ -28,10 +30,15 @@ fn refusals(ctx: &mut Context) -> Result<(), LetterError> {
         .count();
     if claimed_pieces == 0 {
         let numbers: Vec<String> = ctx.lines.iter().map(|l| l.number.clone()).collect();
+        let basis = if ctx.kind == DocKind::RequeteRefere {
+            "without the invoice nothing shows an obligation that is not seriously disputable (CJA R541-1)"
+        } else {
+            "CPC 1407: the request lists the supporting documents; without the invoice the judge rejects it, CPC 1409"
+        };
         return Err(LetterError::Refused {
             document,
             why: format!(
-                "no exhibit: the claimed invoice(s) {} have no `piece` (CPC 1407: the request lists the supporting documents; without the invoice the judge rejects it, CPC 1409): add invoices[].piece",
+                "no exhibit: the claimed invoice(s) {} have no `piece` ({basis}): add invoices[].piece",
                 numbers.join(", ")
             ),
         });
@@ -69,7 +76,10 @@ fn refusals(ctx: &mut Context) -> Result<(), LetterError> {
 /// What the court documents add to the shared data: the exhibits, the court, the basis and
 /// what is asked after the statement's date.
 pub(super) fn data(ctx: &mut Context, rules: &Rules) -> Result<Map<String, Value>, LetterError> {
-    if ctx.kind == DocKind::RequeteInjonction {
+    if matches!(
+        ctx.kind,
+        DocKind::RequeteInjonction | DocKind::RequeteRefere
+    ) {
         refusals(ctx)?;
     }
     let mut m = Map::new();
@@ -88,7 +98,22 @@ pub(super) fn data(ctx: &mut Context, rules: &Rules) -> Result<Map<String, Value
             })
             .collect(),
     );
-    m.insert("court".into(), competent_court(ctx, rules));
+    let court = competent_court(ctx, rules);
+    if ctx.kind != DocKind::Bordereau && court["named"] != json!(true) {
+        let mut why = format!(
+            "the court cannot be named ({}): a request must designate the court it is addressed to (CPC 54 1°, 1407)",
+            court["name"].as_str().unwrap_or_default()
+        );
+        for w in court["warnings"].as_array().into_iter().flatten() {
+            why.push_str("; ");
+            why.push_str(w.as_str().unwrap_or_default());
+        }
+        return Err(LetterError::Refused {
+            document: ctx.kind.name(),
+            why,
+        });
+    }
+    m.insert("court".into(), court);
     m.insert(
         "procedure".into(),
         json!(crate::courts::procedure(ctx.dossier).as_str()),
@@ -103,7 +128,8 @@ pub(super) fn data(ctx: &mut Context, rules: &Rules) -> Result<Map<String, Value
         }),
     );
     if ctx.kind == DocKind::RequeteRefere {
-        m.insert("refere".into(), refere(ctx, rules));
+        let refere = refere(ctx, rules)?;
+        m.insert("refere".into(), refere);
     }
     Ok(m)
 }
@@ -127,15 +153,43 @@ fn interest_after(ctx: &Context, rules: &Rules) -> String {
             (PenaltyRate::Contractual(r), _, Some(factor)) => format!("pénalités de retard sur le principal restant dû {after}, au taux contractuel de {} l'an, ou au taux de {factor} fois le taux de l'intérêt légal du semestre s'il est supérieur (C. com. L441-10 II)", crate::documents::format::format_percent(r)),
             _ => format!("pénalités de retard de l'article L441-10 du code de commerce sur le principal restant dû {after}"),
         },
-        Regime::B2g => match ctx.values.get("moratory_rate") {
-            Some(rate) => format!("intérêts moratoires au taux de {rate} sur le principal restant dû (CCP R2192-31)"),
-            None => "intérêts moratoires (CCP R2192-31)".to_string(),
+        Regime::B2g => match moratory_rates(&ctx.lines) {
+            Some(rates) => format!("intérêts moratoires {rates} sur le principal restant dû {after} (CCP R2192-31)"),
+            None => format!("intérêts moratoires sur le principal restant dû {after} (CCP R2192-31)"),
         },
         Regime::B2c | Regime::C2x => match ctx.facts.first_formal_notice() {
             Some(_) => format!("intérêts au taux légal en vigueur pour chaque semestre sur le principal restant dû {after} (C. civ. 1231-6, 1344-1, C. mon. fin. L313-2)"),
             None => "intérêts au taux légal en vigueur pour chaque semestre sur le principal restant dû à compter de la signification de l'ordonnance, qui vaut mise en demeure (C. civ. 1231-6, 1344, 1344-1)".to_string(),
         },
     }
+}
+
+/// The moratory rate of each claimed invoice, fixed for its whole delay (CCP R2192-31): "au
+/// taux de 10,15 % l'an", or one rate per invoice when they differ. `None` without a period.
+fn moratory_rates(lines: &[&crate::calc::InvoiceLine]) -> Option<String> {
+    let per: Vec<(String, String)> = lines
+        .iter()
+        .filter(|l| !l.outstanding.is_zero())
+        .filter_map(|l| {
+            let p = l.periods.last()?;
+            Some((
+                l.number.clone(),
+                format!("{} l'an", crate::documents::format::format_percent(p.rate)),
+            ))
+        })
+        .collect();
+    let first = per.first()?;
+    if per.iter().all(|(_, r)| *r == first.1) {
+        return Some(format!("au taux de {}", first.1));
+    }
+    let each: Vec<String> = per
+        .iter()
+        .map(|(n, r)| format!("{r} pour la facture n°\u{a0}{n}"))
+        .collect();
+    Some(format!(
+        "au taux de {}",
+        super::wording::enumerate_fr(&each)
+    ))
 }
 
 /// The court a request goes to, as the templates read it: `name` ("tribunal de commerce de
@@ -172,14 +226,22 @@ pub(super) fn competent_court(ctx: &Context, rules: &Rules) -> Value {
 
 /// What the référé-provision adds (CJA R541-1): the facts from the records, why the
 /// obligation is not seriously disputable, and whether a lawyer is required.
-fn refere(ctx: &Context, rules: &Rules) -> Value {
+fn refere(ctx: &mut Context, rules: &Rules) -> Result<Value, LetterError> {
     let d = ctx.dossier;
     let fr = |date: chrono::NaiveDate| crate::documents::format::format_date_long(date);
     let mut facts = format!(
-        "Le requérant a exécuté les prestations prévues au contrat conclu avec {} et en a \
-         demandé le paiement par les factures ci-dessous, demeurées impayées à l'expiration \
-         du délai de paiement.",
-        d.debtor.name
+        "Le requérant a exécuté les prestations prévues au contrat conclu avec le défendeur \
+         et en a demandé le paiement par {}, {} à l'expiration du délai de paiement.",
+        if ctx.lines.len() > 1 {
+            "les factures ci-dessous"
+        } else {
+            "la facture ci-dessous"
+        },
+        if ctx.lines.len() > 1 {
+            "demeurées impayées"
+        } else {
+            "demeurée impayée"
+        },
     );
     let notice = d
         .events
@@ -189,8 +251,15 @@ fn refere(ctx: &Context, rules: &Rules) -> Value {
         .min();
     if let Some(n) = notice {
         facts.push_str(&format!(
-            " Une mise en demeure lui a été adressée le {}.",
-            fr(n)
+            " Une mise en demeure lui a été adressée, qu'il a reçue le {}{}.",
+            fr(n),
+            ctx.facts
+                .formal_notices
+                .iter()
+                .find(|f| f.event.date == n)
+                .and_then(|f| f.exhibit)
+                .map(|x| format!(" (pièce n°\u{a0}{x})"))
+                .unwrap_or_default()
         ));
     }
     let memo = d
@@ -202,7 +271,7 @@ fn refere(ctx: &Context, rules: &Rules) -> Value {
     if let (Some(m), Some(ccag)) = (memo, d.contract.as_ref().and_then(|c| c.ccag.as_ref())) {
         facts.push_str(&format!(
             " Le contrat se référant au {ccag}, le requérant a adressé au pouvoir adjudicateur \
-             son mémoire en réclamation le {}.",
+             son mémoire en réclamation, reçu le {}.",
             fr(m)
         ));
     }
@@ -214,9 +283,94 @@ fn refere(ctx: &Context, rules: &Rules) -> Value {
         juge des référés peut accorder une provision au créancier, même en l'absence d'une \
         demande au fond, lorsque l'existence de l'obligation n'est pas sérieusement contestable \
         (article R541-1 du code de justice administrative).";
-    let lawyer = crate::courts::lawyer(d, rules).map_or_else(
-        || "Vérifier si le ministère d'avocat est obligatoire (CJA R431-2 et R431-3).".to_string(),
-        |l| l.text,
-    );
-    json!({"facts": facts, "discussion": discussion, "lawyer": lawyer})
+    let (representation, signature) = representation(ctx, rules)?;
+    for dispute in ctx
+        .facts
+        .dispute_sentences(false, "le requérant maintient sa demande")
+    {
+        facts.push(' ');
+        facts.push_str(&dispute);
+    }
+    Ok(json!({
+        "facts": typo_fr(&facts),
+        "discussion": discussion,
+        "lawyer": typo_fr(&representation),
+        "signature": signature,
+    }))
+}
+
+/// Who presents the référé-provision and signs it. A claim for a sum of money before the
+/// tribunal administratif needs an avocat (CJA R431-2) unless the defendant is exempt (CJA
+/// R431-3): without the `[lawyer]` of the dossier the request is refused, since it would be
+/// irrecevable; an exempt debtor's request is signed by the creditor.
+fn representation(ctx: &mut Context, rules: &Rules) -> Result<(String, String), LetterError> {
+    let d = ctx.dossier;
+    let document = ctx.kind.name();
+    let Some(rule) = crate::courts::lawyer(d, rules) else {
+        return Err(LetterError::Rule(
+            "legal-rules/juridictions/representation-avocat.toml is missing: whether the \
+             request needs a lawyer (CJA R431-2, R431-3) cannot be told"
+                .to_string(),
+        ));
+    };
+    if rule.provisional {
+        ctx.warnings.push(format!(
+            "the lawyer rule ({}, {}) is provisional: check it on Légifrance before filing",
+            rule.required_basis, rule.exception_basis
+        ));
+    }
+    let by_lawyer = |l: &crate::dossier::Lawyer| {
+        let address = l
+            .address
+            .as_ref()
+            .map(|a| format!(", {}", a.join(", ")))
+            .unwrap_or_default();
+        format!("{}, avocat au barreau de {}{address}", l.name, l.bar)
+    };
+    match (rule.required, &d.lawyer) {
+        (Some(false), lawyer) => {
+            let who = match d.debtor.public_status {
+                Some(crate::dossier::PublicStatus::PublicHospital) => {
+                    "un établissement public de santé"
+                }
+                _ => "une collectivité territoriale ou un établissement public en relevant",
+            };
+            let text = format!(
+                "Le défendeur étant {who}, la requête est dispensée du ministère d'avocat ({}).",
+                rule.exception_basis
+            );
+            Ok(match lawyer {
+                Some(l) => (
+                    format!("{text} Le requérant est représenté par {}.", by_lawyer(l)),
+                    format!("Pour le requérant, {}, avocat", l.name),
+                ),
+                None if ctx.sign_title.is_empty() => (text, ctx.sign_name.clone()),
+                None => (text, format!("{}, {}", ctx.sign_name, ctx.sign_title)),
+            })
+        }
+        (_, Some(l)) => Ok((
+            format!(
+                "La requête, qui tend au paiement d'une somme d'argent, est présentée par {} ({}).",
+                by_lawyer(l),
+                rule.required_basis
+            ),
+            format!("Pour le requérant, {}, avocat", l.name),
+        )),
+        (Some(true), None) => Err(LetterError::Refused {
+            document,
+            why: format!(
+                "a request for a sum of money before the tribunal administratif must be presented by a lawyer ({}) and the debtor (public_status \"{}\") is not exempt ({}): add a [lawyer] table (name, bar, address) to the dossier",
+                rule.required_basis,
+                d.debtor.public_status.map_or("", |s| s.as_str()),
+                rule.exception_basis
+            ),
+        }),
+        (None, None) => Err(LetterError::Refused {
+            document,
+            why: format!(
+                "whether a lawyer must present the request ({}) depends on the debtor: a collectivité territoriale, an établissement public relevant d'elle or a public hospital is exempt ({}); set debtor.public_status (\"local-authority\", \"public-hospital\" or \"state\"), or add a [lawyer] table (name, bar, address)",
+                rule.required_basis, rule.exception_basis
+            ),
+        }),
+    }
 }

@@ -29,10 +29,14 @@ pub(super) enum PieceSource {
 }
 
 /// A recorded event the documents may state, with its exhibit number when it has a piece.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone)]
 pub(super) struct Fact<'a> {
     pub event: &'a Event,
     pub exhibit: Option<usize>,
+    /// The claimed invoices already due on the event's date that it concerns, when they are
+    /// not all the claimed invoices: a reminder of 15 January cannot have been about an
+    /// invoice due in February. `None`: every claimed invoice.
+    pub only: Option<Vec<String>>,
 }
 
 /// A dispute not followed by an acknowledgment, and the claimed invoices it concerns.
@@ -77,13 +81,38 @@ impl<'a> Facts<'a> {
             .collect();
         events.sort_by_key(|(i, e)| (e.date, *i));
         let after_due = |e: &Event| first_due.is_some_and(|due| e.date > due);
+        let coverage = |e: &Event| -> Vec<String> {
+            lines
+                .iter()
+                .filter(|l| e.concerns(&l.number) && l.due < e.date)
+                .map(|l| l.number.clone())
+                .collect()
+        };
+        let mut covered: Vec<(usize, Vec<String>)> = Vec::new();
+        for (i, e) in &events {
+            if matches!(e.kind, EventKind::Reminder | EventKind::FormalNotice) {
+                let c = coverage(e);
+                if c.len() < lines.len() {
+                    covered.push((*i, c));
+                }
+            }
+        }
+        let only = |i: usize| -> Option<Vec<String>> {
+            covered
+                .iter()
+                .find(|(j, _)| *j == i)
+                .map(|(_, c)| c.clone())
+        };
         let of = |kind: EventKind| -> Vec<Fact<'a>> {
             events
                 .iter()
-                .filter(|(_, e)| e.kind == kind && after_due(e))
+                .filter(|(i, e)| {
+                    e.kind == kind && after_due(e) && only(*i).is_none_or(|c| !c.is_empty())
+                })
                 .map(|(i, e)| Fact {
                     event: e,
                     exhibit: exhibit(*i),
+                    only: only(*i),
                 })
                 .collect()
         };
@@ -99,6 +128,7 @@ impl<'a> Facts<'a> {
             .map(|(i, e)| Fact {
                 event: e,
                 exhibit: exhibit(*i),
+                only: None,
             })
             .next();
         let mut disputes = Vec::new();
@@ -120,6 +150,7 @@ impl<'a> Facts<'a> {
                     fact: Fact {
                         event: e,
                         exhibit: exhibit(*i),
+                        only: None,
                     },
                     invoices,
                 });
@@ -138,24 +169,45 @@ impl<'a> Facts<'a> {
     /// `voice` is "notre"/"nos" or "ma"/"mes" (an individual creditor writes "je"), or "la"/"les"
     /// for a request, which speaks of the creditor in the third person.
     pub fn reminders_phrase(&self, voice: Voice) -> String {
-        let mut dates: Vec<NaiveDate> = self.reminders.iter().map(|f| f.event.date).collect();
-        dates.dedup();
         let (one, many) = voice.determiners();
-        match dates.len() {
-            0 => String::new(),
-            1 => format!("{one} relance du {}", dates_fr(&dates)),
-            _ => format!("{many} relances des {}", dates_fr(&dates)),
+        if self.reminders.iter().all(|f| f.only.is_none()) {
+            let mut dates: Vec<NaiveDate> = self.reminders.iter().map(|f| f.event.date).collect();
+            dates.dedup();
+            return match dates.len() {
+                0 => String::new(),
+                1 => format!("{one} relance du {}", dates_fr(&dates)),
+                _ => format!("{many} relances des {}", dates_fr(&dates)),
+            };
+        }
+        // Some reminder concerned only the invoices already due on its date: each is named
+        // with them, "nos relances du 15 janvier 2026 (facture n° A) et du 10 mars 2026".
+        let each: Vec<String> = self
+            .reminders
+            .iter()
+            .map(|f| {
+                format!(
+                    "du {}{}",
+                    date_long_fr(f.event.date),
+                    only_ref(f.only.as_deref())
+                )
+            })
+            .collect();
+        match each.len() {
+            1 => format!("{one} relance {}", each[0]),
+            _ => format!("{many} relances {}", super::wording::enumerate_fr(&each)),
         }
     }
 
-    /// The last formal notice: "notre mise en demeure reçue le 2 avril 2026 (pièce n° 4)".
+    /// The last formal notice: "notre mise en demeure reçue le 2 avril 2026 (pièce n° 4)",
+    /// with the invoices it concerned when they are not all the claimed ones.
     pub fn formal_notice_phrase(&self, voice: Voice) -> String {
         let (one, _) = voice.determiners();
         match self.formal_notices.last() {
             None => String::new(),
             Some(f) => format!(
-                "{one} mise en demeure reçue le {}{}",
+                "{one} mise en demeure reçue le {}{}{}",
                 date_long_fr(f.event.date),
+                only_ref(f.only.as_deref()),
                 exhibit_ref(f.exhibit)
             ),
         }
@@ -211,6 +263,18 @@ impl Voice {
             Voice::We => ("notre", "nos"),
             Voice::I => ("ma", "mes"),
             Voice::Third => ("la", "les"),
+        }
+    }
+}
+
+/// " (facture n° A)", " (factures n° A et B)", or "" for every claimed invoice.
+fn only_ref(only: Option<&[String]>) -> String {
+    match only {
+        None | Some([]) => String::new(),
+        Some([one]) => format!(" (facture n°\u{a0}{one})"),
+        Some(many) => {
+            let numbers: Vec<String> = many.iter().map(|n| format!("n°\u{a0}{n}")).collect();
+            format!(" (factures {})", super::wording::enumerate_fr(&numbers))
         }
     }
 }

@@ -212,9 +212,26 @@ pub fn build_with(
 ) -> Result<DocData, LetterError> {
     refuse(kind, dossier)?;
     refuse_in_insolvency(kind, dossier, statement)?;
+    let (due_only, not_yet_due) = past_due(statement);
+    let statement = due_only.as_ref().unwrap_or(statement);
+    if kind != DocKind::Decompte && statement.invoices.iter().all(|l| l.total_due().is_zero()) {
+        return Err(LetterError::Refused {
+            document: kind.name(),
+            why: format!(
+                "nothing is due on {}: no invoice is both past its due date and unpaid",
+                statement.as_of
+            ),
+        });
+    }
     let mut ctx = common::Context::new(kind, dossier, statement, rules, options)?;
+    for (number, due) in not_yet_due {
+        ctx.warnings.push(format!(
+            "invoice {number} is not yet due on {} (due {due}): the document leaves it out",
+            statement.as_of
+        ));
+    }
     let own = match kind.family() {
-        Family::Reminder => reminders::data(&mut ctx),
+        Family::Reminder => reminders::data(&mut ctx)?,
         Family::FormalNotice => formal_notice::data(&mut ctx),
         Family::Statement => statement::data(&mut ctx),
         Family::Court => court::data(&mut ctx, rules)?,
@@ -229,6 +246,26 @@ pub fn build_with(
         json: Value::Object(json),
         warnings: ctx.warnings,
     })
+}
+
+/// The statement of what is due on its date: a document claims only invoices whose due date
+/// has passed ("arrivées à échéance"); an invoice not yet due is left out, totals recomputed.
+/// `None` when every line is due (or under a payment plan, whose statement is the plan's).
+fn past_due(statement: &Statement) -> (Option<Statement>, Vec<(String, chrono::NaiveDate)>) {
+    let early = |l: &crate::calc::InvoiceLine| l.due >= statement.as_of && !l.total_due().is_zero();
+    if statement.plan.is_some() || !statement.invoices.iter().any(early) {
+        return (None, Vec::new());
+    }
+    let left_out = statement
+        .invoices
+        .iter()
+        .filter(|l| early(l))
+        .map(|l| (l.number.clone(), l.due))
+        .collect();
+    let mut s = statement.clone();
+    s.invoices.retain(|l| !early(l));
+    s.totals = crate::calc::Totals::of(&s.invoices, statement.totals.overpaid);
+    (Some(s), left_out)
 }
 
 /// No demand and no action for a claim that arose before the opening of a sauvegarde,

@@ -30,9 +30,7 @@ pub(super) fn creditor_identification(d: &Dossier) -> String {
             ) {
                 (Some(n), Some(q), _) => s.push_str(&format!(", représentée par {n}, {q}")),
                 (Some(n), None, _) => s.push_str(&format!(", représentée par {n}")),
-                (None, _, Some(sig)) if d.agency.is_none() => {
-                    s.push_str(&format!(", représentée par {sig}"))
-                }
+                (None, _, Some(sig)) => s.push_str(&format!(", représentée par {sig}")),
                 _ => s.push_str(", prise en la personne de son représentant légal"),
             }
             s

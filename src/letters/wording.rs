@@ -109,6 +109,13 @@ pub(super) fn dates_fr(dates: &[NaiveDate]) -> String {
 /// French typography for a text the documents print: a no-break space before « : ; ? ! »
 /// and inside « », whatever space (or none) the text had.
 pub fn typo_fr(text: &str) -> String {
+    // Kept on one line: "n° 12", "12 %", "C. com.", "C. civ.", "C. mon. fin.".
+    let text = text
+        .replace("n° ", "n°\u{a0}")
+        .replace(" %", "\u{202f}%")
+        .replace("C. com.", "C.\u{a0}com.")
+        .replace("C. civ.", "C.\u{a0}civ.")
+        .replace("C. mon. fin.", "C.\u{a0}mon.\u{a0}fin.");
     let mut out = String::with_capacity(text.len() + 8);
     let chars: Vec<char> = text.chars().collect();
     for (i, &c) in chars.iter().enumerate() {
@@ -191,7 +198,11 @@ pub(super) fn words(n: usize, kind: ClaimKind) -> serde_json::Value {
 /// "Madame, Monsieur," unless the addressee is known: an attention line ("M. Paul Dupont,
 /// président" gives "Monsieur le Président,"; "Mme la Maire" gives "Madame la Maire,") or a
 /// consumer's civility.
-pub(super) fn salutation(attention: Option<&str>, civility: Option<Civility>) -> String {
+pub(super) fn salutation(
+    attention: Option<&str>,
+    civility: Option<Civility>,
+    name: &str,
+) -> String {
     if let Some(a) = attention {
         let lower = a.to_lowercase();
         let lower = lower
@@ -229,10 +240,35 @@ pub(super) fn salutation(attention: Option<&str>, civility: Option<Civility>) ->
             return "Monsieur,".to_string();
         }
     }
-    match civility {
+    // A person named with a civility ("Mme Sophie Weber") is greeted by it.
+    let named = if name.starts_with("Mme ") || name.starts_with("Madame ") {
+        Some(Civility::Madame)
+    } else if name.starts_with("M. ") || name.starts_with("Monsieur ") {
+        Some(Civility::Monsieur)
+    } else {
+        None
+    };
+    match civility.or(named) {
         Some(Civility::Madame) => "Madame,".to_string(),
         Some(Civility::Monsieur) => "Monsieur,".to_string(),
         None => "Madame, Monsieur,".to_string(),
+    }
+}
+
+/// "de Dupont SA" or "d'Imprimerie du Vieux-Port SAS": the preposition elided before a vowel
+/// or a mute h (a name's first letter; "h" is taken as mute, the commonest case).
+pub(super) fn de_fr(name: &str) -> String {
+    let first = name
+        .chars()
+        .next()
+        .map(|c| c.to_lowercase().next().unwrap_or(c));
+    match first {
+        Some(
+            'a' | 'e' | 'i' | 'o' | 'u' | 'y' | 'h' | 'à' | 'â' | 'é' | 'è' | 'ê' | 'î' | 'ô' | 'û',
+        ) => {
+            format!("d'{name}")
+        }
+        _ => format!("de {name}"),
     }
 }
 

@@ -194,13 +194,18 @@ fn a_public_person_takes_the_administrative_route() {
             .iter()
             .any(|w| w.contains("place_of_performance"))
     );
-    // A commune: no lawyer needed (CJA R431-3 5°) only when the dossier says it is a
-    // collectivité; the generic public person is told both.
+    // A commune said to be a collectivité: no lawyer needed (CJA R431-3 5°); a public person
+    // of no stated kind: unknown, the request is refused without a [lawyer].
     let l = courts::lawyer(dz, &Rules::embedded()).unwrap();
-    assert!(l.required && l.text.contains("R431-3"), "{}", l.text);
+    assert_eq!(l.required, Some(false), "{l:?}");
+    assert!(l.exception_basis.contains("R431-3"), "{l:?}");
+    let mut unknown = dz.clone();
+    unknown.debtor.public_status = None;
+    let l = courts::lawyer(&unknown, &Rules::embedded()).unwrap();
+    assert_eq!(l.required, None, "{l:?}");
     let ccag = load_dir(std::path::Path::new("tests/dossiers/b2g-ccag")).unwrap();
     let l = courts::lawyer(&ccag.dossier, &Rules::embedded()).unwrap();
-    assert!(!l.required, "{}", l.text);
+    assert_eq!(l.required, Some(false), "{l:?}");
     assert!(
         courts::memorandum_missing(&ccag.dossier)
             .unwrap()
@@ -208,10 +213,11 @@ fn a_public_person_takes_the_administrative_route() {
     );
     let refere = load_dir(std::path::Path::new("tests/dossiers/b2g-refere")).unwrap();
     assert!(courts::memorandum_missing(&refere.dossier).is_none());
-    assert!(
+    assert_eq!(
         courts::lawyer(&refere.dossier, &Rules::embedded())
             .unwrap()
-            .required
+            .required,
+        Some(true)
     );
     let c = competent_court(
         &refere.dossier,

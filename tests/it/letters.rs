@@ -44,6 +44,18 @@ fn every_document_of_every_test_dossier_fills_its_mentions() {
                 );
                 continue;
             }
+            // A reminder after a formal notice received is refused (a false chronology).
+            let notice_received = dz
+                .events
+                .iter()
+                .any(|e| e.kind == relance::dossier::EventKind::FormalNotice && e.date <= d(as_of));
+            if notice_received && kind.family() == relance::letters::Family::Reminder {
+                assert!(
+                    matches!(&built, Err(LetterError::Refused { why, .. }) if why.contains("formal notice")),
+                    "{dir} {kind:?}: {built:?}"
+                );
+                continue;
+            }
             let data = built.unwrap_or_else(|e| panic!("{dir} {kind:?}: {e}"));
             for m in &data.mentions {
                 assert!(!m.text.contains('{'), "{dir} {kind:?} {}: {}", m.id, m.text);
@@ -86,14 +98,14 @@ fn the_mise_en_demeure_deadline_follows_cpc_641_642() {
     // Letter of Friday 26 June 2026 + 8 days = Saturday 4 July -> Monday 6 July 2026.
     let s = compute(&dz, &rules, d("2026-06-26")).unwrap();
     let data = build(DocKind::MiseEnDemeure, &dz, &s, &rules).unwrap();
-    assert_eq!(data.json["deadline"], "6 juillet 2026");
+    assert_eq!(data.json["deadline"], "6\u{a0}juillet 2026");
     let m = data
         .mentions
         .iter()
         .find(|m| m.id == "c-civ-1344-interpellation")
         .unwrap();
     assert!(
-        m.text.contains("au plus tard le 6 juillet 2026"),
+        m.text.contains("au plus tard le 6\u{a0}juillet 2026"),
         "{}",
         m.text
     );
@@ -136,9 +148,9 @@ fn a_letter_without_the_debtor_address_is_refused_naming_the_field() {
 #[test]
 fn dates_are_written_the_french_way() {
     use relance::documents::format::format_date_long as date_long_fr;
-    assert_eq!(date_long_fr(d("2026-07-01")), "1er juillet 2026");
-    assert_eq!(date_long_fr(d("2026-11-24")), "24 novembre 2026");
-    assert_eq!(date_long_fr(d("2027-02-28")), "28 février 2027");
+    assert_eq!(date_long_fr(d("2026-07-01")), "1er\u{a0}juillet 2026");
+    assert_eq!(date_long_fr(d("2026-11-24")), "24\u{a0}novembre 2026");
+    assert_eq!(date_long_fr(d("2027-02-28")), "28\u{a0}février 2027");
 }
 
 #[test]
@@ -221,13 +233,13 @@ fn reminders_only_no_formal_notice_is_claimed_anywhere() {
     let med = build(DocKind::MiseEnDemeure, &dz, &s, &rules).unwrap();
     assert_eq!(
         med.json["facts"]["reminders"],
-        "nos relances des 20\u{a0}février et 16\u{a0}mars 2026".replace('\u{a0}', " ")
+        "nos relances des 20\u{a0}février et 16\u{a0}mars 2026"
     );
     assert_eq!(med.json["facts"]["formal_notice"], "");
     let ip = build(DocKind::RequeteInjonction, &dz, &s, &rules).unwrap();
     assert_eq!(
         ip.json["facts"]["court_steps"],
-        "les relances des 20 février et 16 mars 2026"
+        "les relances des 20\u{a0}février et 16\u{a0}mars 2026"
     );
     assert_eq!(med.json["salutation"], "Madame,");
     assert_eq!(
@@ -257,7 +269,7 @@ fn a_request_without_exhibit_or_with_a_disputed_invoice_is_refused() {
         relance::letters::build_with(DocKind::RequeteInjonction, &dz, &s, &rules, &opts).unwrap();
     assert_eq!(
         ip.json["facts"]["disputes"][0],
-        "La facture n°\u{a0}F-2026-001 a été contestée par le débiteur le 8 avril 2026\u{a0}; le requérant maintient sa demande."
+        "La facture n°\u{a0}F-2026-001 a été contestée par le débiteur le 8\u{a0}avril 2026\u{a0}; le requérant maintient sa demande."
     );
     let med = build(DocKind::MiseEnDemeure, &dz, &s, &rules).unwrap();
     assert!(!med.warnings.is_empty());
@@ -285,7 +297,7 @@ fn amounts_deducted_carry_a_real_minus_and_no_empty_trace() {
     // An individual creditor: no SIREN line, no empty part in the footer.
     let dz = example("tests/dossiers/c2x-particulier");
     let s = compute(&dz, &rules, d("2026-06-30")).unwrap();
-    let r = build(DocKind::Relance1, &dz, &s, &rules).unwrap();
+    let r = build(DocKind::MiseEnDemeure, &dz, &s, &rules).unwrap();
     assert_eq!(r.json["sender"]["identity"], serde_json::json!([]));
     assert_eq!(r.json["sender"]["footer"], "Claire Petit");
     assert_eq!(r.json["je"], true);
@@ -331,4 +343,73 @@ proptest::proptest! {
             }
         }
     }
+}
+
+#[test]
+fn a_refere_needs_its_lawyer_its_exhibit_and_a_named_court() {
+    let rules = Rules::embedded();
+    let base = example("tests/dossiers/b2g-refere");
+    let s = compute(&base, &rules, d("2026-06-30")).unwrap();
+    let ok = build(DocKind::RequeteRefere, &base, &s, &rules).unwrap();
+    assert_eq!(
+        ok.json["refere"]["signature"],
+        "Pour le requérant, Me Claire Roux, avocat"
+    );
+    // A State établissement public: the lawyer is required (CJA R431-2); without one the
+    // request would be irrecevable, so it is refused.
+    let mut no_lawyer = base.clone();
+    no_lawyer.lawyer = None;
+    let err = build(DocKind::RequeteRefere, &no_lawyer, &s, &rules).unwrap_err();
+    assert!(
+        matches!(&err, LetterError::Refused { why, .. } if why.contains("R431-2") && why.contains("[lawyer]")),
+        "{err}"
+    );
+    // A public person of unknown kind: whether a lawyer is needed cannot be told.
+    let mut unknown = no_lawyer.clone();
+    unknown.debtor.public_status = None;
+    let err = build(DocKind::RequeteRefere, &unknown, &s, &rules).unwrap_err();
+    assert!(
+        matches!(&err, LetterError::Refused { why, .. } if why.contains("public_status")),
+        "{err}"
+    );
+    // No invoice as exhibit: nothing shows the obligation (CJA R541-1).
+    let mut no_piece = base.clone();
+    for i in &mut no_piece.invoices {
+        i.piece = None;
+    }
+    let err = build(DocKind::RequeteRefere, &no_piece, &s, &rules).unwrap_err();
+    assert!(
+        matches!(&err, LetterError::Refused { why, .. } if why.contains("no exhibit") && why.contains("R541-1")),
+        "{err}"
+    );
+    // A commune: dispensée du ministère d'avocat (CJA R431-3), signed by the creditor.
+    let commune = example("tests/dossiers/b2g-commune");
+    let s = compute(&commune, &rules, d("2026-11-24")).unwrap();
+    let data = build(DocKind::RequeteRefere, &commune, &s, &rules).unwrap();
+    let lawyer = data.json["refere"]["lawyer"].as_str().unwrap();
+    assert!(
+        lawyer.contains("dispensée du ministère d'avocat"),
+        "{lawyer}"
+    );
+    assert!(!lawyer.contains("sauf si"), "{lawyer}");
+    assert_eq!(data.json["refere"]["signature"], "Karim Benali, gérant");
+}
+
+#[test]
+fn a_reminder_cites_only_the_invoices_due_on_its_date() {
+    let rules = Rules::embedded();
+    let dz = example("tests/dossiers/agence-contractuel");
+    let s = compute(&dz, &rules, d("2026-06-30")).unwrap();
+    let med = build(DocKind::MiseEnDemeure, &dz, &s, &rules).unwrap();
+    // GAD-26-0077 fell due on 26 February 2026, after the reminder of 15 January.
+    let reminders = med.json["facts"]["reminders"].as_str().unwrap();
+    assert_eq!(
+        reminders,
+        "notre relance du 15\u{a0}janvier 2026 (factures n°\u{a0}GAD-25-0912 et n°\u{a0}GAD-25-1045)"
+    );
+    // The agency recalls its first letter by the dossier's reference, not a rebuilt one.
+    assert_eq!(
+        med.json["first_letter"],
+        "Rappel de notre premier courriel, du 15\u{a0}janvier 2026, dossier référence AGC-2025-7781"
+    );
 }

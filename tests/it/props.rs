@@ -69,6 +69,7 @@ prop_compose! {
             imputation_explicit: true,
             contract: None,
             court: None,
+            lawyer: None,
             scenario: None,
             creditor: Creditor {
                 kind: creditor_kind,

@@ -49,6 +49,26 @@ fn every_mandatory_mention_is_printed_in_every_document() {
                 {
                     continue;
                 }
+                // A reminder after a formal notice is refused: check it the day before.
+                Err(relance::letters::LetterError::Refused { .. })
+                    if kind.family() == relance::letters::Family::Reminder =>
+                {
+                    let mut notices: Vec<_> = dz
+                        .events
+                        .iter()
+                        .filter(|e| e.kind == relance::dossier::EventKind::FormalNotice)
+                        .map(|e| e.date.pred_opt().unwrap())
+                        .collect();
+                    notices.sort();
+                    let built = notices.into_iter().find_map(|day| {
+                        let before = compute(&dz, &rules, day).ok()?;
+                        build(kind, &dz, &before, &rules).ok()
+                    });
+                    match built {
+                        Some(data) => data,
+                        None => continue,
+                    }
+                }
                 r => r.unwrap(),
             };
             let opts = RenderOptions::new(data.date, data.reference.clone());
@@ -170,8 +190,10 @@ fn render_all_writes_every_document_or_nothing() {
             "render",
             "examples/atelier-martin",
             "--all",
+            // After the reminder of 20 March, before the formal notice of 22 April: every
+            // document (later, a reminder would be refused).
             "--as-of",
-            "2026-06-30",
+            "2026-04-10",
             "--out",
         ])
         .arg(&out)

@@ -21,7 +21,7 @@ const FIELDS: [&str; 9] = [
     "/signature/name",
     "/invoices/0/number",
     "/invoices/1/description",
-    "/invoices/2/description",
+    "/invoices/0/description",
 ];
 
 /// The pieces hostile strings are made of: Typst's special characters, comment and

@@ -18,8 +18,9 @@ use super::RenderOptions;
 /// The letter most tests render: the first reminder, the shortest dunning letter.
 pub(super) const SAMPLE: &str = "relance-1.typ";
 
-/// The data of the first reminder of the example dossier (`examples/atelier-martin`) on
-/// the letter date, as `relance render` builds it.
+/// The data of the first reminder of the example dossier (`examples/atelier-martin`) as of
+/// 15 March 2026, before the reminder and the formal notice it records (a reminder after the
+/// notice is refused), as `relance render` builds it.
 pub(super) fn sample_data() -> serde_json::Value {
     use std::sync::LazyLock;
     static DATA: LazyLock<serde_json::Value> = LazyLock::new(|| {
@@ -28,7 +29,8 @@ pub(super) fn sample_data() -> serde_json::Value {
             .expect("the example loads")
             .dossier;
         let rules = crate::rules::Rules::embedded();
-        let statement = crate::calc::compute(&dossier, &rules, letter_date()).expect("computes");
+        let as_of = NaiveDate::from_ymd_opt(2026, 3, 15).expect("valid date");
+        let statement = crate::calc::compute(&dossier, &rules, as_of).expect("computes");
         crate::letters::build(
             crate::letters::DocKind::Relance1,
             &dossier,

@@ -157,12 +157,12 @@ fn sample_shows_every_part_of_a_letter() {
         "SIREN732\u{a0}829\u{a0}320",
         "BoulangerieDupontSAS",
         "75011Paris",
-        "Lyon,le30juin2026",
+        "Lyon, le 15\u{a0}mars 2026",
         "Objet\u{a0}:Rappelderèglement",
-        "Nos réf.\u{a0}:DOS-2026-0042-R1-20260630",
+        "Nos réf.\u{a0}:DOS-2026-0042-R1-20260315",
         "F-2026-007",
         "2\u{202f}350,80\u{a0}€",
-        "3\u{202f}920,79\u{a0}€",
+        "3\u{202f}056,79\u{a0}€",
         "JeanneMartin",
         "gérante",
     ] {
@@ -171,6 +171,8 @@ fn sample_shows_every_part_of_a_letter() {
             "missing {expected:?} in {text}"
         );
     }
+    // An invoice not yet due (F-2026-012, due 4 April) is not claimed.
+    assert!(!text.contains("F-2026-012"), "{text}");
     // One page: no page number.
     assert!(!text.contains("Page1/1"), "{text}");
 }
