@@ -82,21 +82,7 @@ fn refusal(kind: DocKind, d: &Dossier, s: &Statement, rules: &Rules) -> Option<S
     };
     let as_of = s.as_of;
     if kind == DocKind::PropositionEcheancier {
-        let on = plan.agreed.unwrap_or(as_of);
-        if let Some(opened) = d.debtor.insolvency_opened.filter(|o| *o <= on) {
-            return Some(format!(
-                "insolvency proceedings opened on {opened} (debtor.insolvency_opened): claims born \
-                 before cannot be paid (C. com. L622-7); declare them (L622-24) instead of \
-                 offering a plan"
-            ));
-        }
-        return match plan.agreed {
-            Some(agreed) if agreed < as_of => Some(format!(
-                "the payment plan was agreed on {agreed} (payment_plan.agreed): the proposal is \
-                 what the debtor signs before; to print it again, render it --as-of {agreed}"
-            )),
-            _ => None,
-        };
+        return proposal_refusal(d, plan.agreed, as_of);
     }
     let Some(state) = &s.plan else {
         return Some(format!(
@@ -104,7 +90,34 @@ fn refusal(kind: DocKind, d: &Dossier, s: &Statement, rules: &Rules) -> Option<S
              yet; once the debtor signs: relance record DOSSIER --kind plan-agreed --date DATE"
         ));
     };
-    let status = match &state.status {
+    match kind {
+        DocKind::RelanceEcheance => notice_refusal(d, state, as_of, rules),
+        _ => end_refusal(state, as_of),
+    }
+}
+
+/// The proposal is what the debtor signs: not after the plan was agreed, not in insolvency.
+fn proposal_refusal(d: &Dossier, agreed: Option<NaiveDate>, as_of: NaiveDate) -> Option<String> {
+    let on = agreed.unwrap_or(as_of);
+    if let Some(opened) = d.debtor.insolvency_opened.filter(|o| *o <= on) {
+        return Some(format!(
+            "insolvency proceedings opened on {opened} (debtor.insolvency_opened): claims born \
+             before cannot be paid (C. com. L622-7); declare them (L622-24) instead of \
+             offering a plan"
+        ));
+    }
+    match agreed {
+        Some(agreed) if agreed < as_of => Some(format!(
+            "the payment plan was agreed on {agreed} (payment_plan.agreed): the proposal is \
+             what the debtor signs before; to print it again, render it --as-of {agreed}"
+        )),
+        _ => None,
+    }
+}
+
+/// Why a plan that is not kept calls for no instalment notice.
+fn status_refusal(state: &PlanState) -> Option<String> {
+    match &state.status {
         PlanStatus::Kept => None,
         PlanStatus::Completed { on } => Some(format!(
             "the payment plan is fully paid since {on}: nothing is due under it"
@@ -113,55 +126,60 @@ fn refusal(kind: DocKind, d: &Dossier, s: &Statement, rules: &Rules) -> Option<S
             "the payment plan is frozen since the insolvency proceedings opened on {since}: a \
              missed instalment ends nothing (C. com. L622-7, L622-29); declare the claim (L622-24)"
         )),
-        PlanStatus::Ended { on, .. } => Some(format!("the payment plan ended on {on}")),
-    };
-    match kind {
-        DocKind::RelanceEcheance => {
-            if let Some(status) = status {
-                return Some(match state.status {
-                    PlanStatus::Ended { .. } => {
-                        format!("{status}: notify it with decheance-du-terme")
-                    }
-                    _ => status,
-                });
+        PlanStatus::Ended { on, .. } => Some(format!(
+            "the payment plan ended on {on}: notify it with decheance-du-terme"
+        )),
+    }
+}
+
+/// The instalment notice needs a kept plan, an instalment unpaid past its grace days, and
+/// no earlier notice still running.
+fn notice_refusal(
+    d: &Dossier,
+    state: &PlanState,
+    as_of: NaiveDate,
+    rules: &Rules,
+) -> Option<String> {
+    if let Some(why) = status_refusal(state) {
+        return Some(why);
+    }
+    if missed(state, as_of).is_empty() {
+        let next = match state.next_unpaid() {
+            Some(i) => format!(
+                "; the next instalment, due on {}, may be noticed from {} if still unpaid",
+                i.due, i.notice_from
+            ),
+            None => String::new(),
+        };
+        return Some(format!(
+            "no instalment is unpaid {} days (payment_plan.grace_days) after its due date on \
+             {as_of}{next}",
+            state.grace_days
+        ));
+    }
+    running_notice(d, state, as_of, rules).map(|(notice, last)| {
+        format!(
+            "the instalment notice of {notice} gives the debtor until {last}: the plan ends on \
+             the day after if the instalment is still unpaid; render decheance-du-terme then"
+        )
+    })
+}
+
+/// The déchéance du terme needs a plan that has ended on the letter's date.
+fn end_refusal(state: &PlanState, as_of: NaiveDate) -> Option<String> {
+    match state.status {
+        PlanStatus::Ended { .. } => None,
+        PlanStatus::Kept => Some(format!(
+            "the payment plan has not ended on {as_of}: it ends only after an instalment notice \
+             (relance-echeance) left unpaid at its deadline{}, or on a recorded plan-ended event",
+            if state.acceleration == crate::dossier::Acceleration::Automatic {
+                ", or automatically grace days after a missed instalment"
+            } else {
+                ""
             }
-            if missed(state, as_of).is_empty() {
-                let next = match state.next_unpaid() {
-                    Some(i) => format!(
-                        "; the next instalment, due on {}, may be noticed from {} if still unpaid",
-                        i.due, i.notice_from
-                    ),
-                    None => String::new(),
-                };
-                return Some(format!(
-                    "no instalment is unpaid {} days (payment_plan.grace_days) after its due date \
-                     on {as_of}{next}",
-                    state.grace_days
-                ));
-            }
-            running_notice(d, state, as_of, rules).map(|(notice, last)| {
-                format!(
-                    "the instalment notice of {notice} gives the debtor until {last}: the plan \
-                     ends on the day after if the instalment is still unpaid; render \
-                     decheance-du-terme then"
-                )
-            })
-        }
-        DocKind::DecheanceDuTerme => match state.status {
-            PlanStatus::Ended { .. } => None,
-            PlanStatus::Kept => Some(format!(
-                "the payment plan has not ended on {as_of}: it ends only after an instalment \
-                 notice (relance-echeance) left unpaid at its deadline{}, or on a recorded \
-                 plan-ended event",
-                if state.acceleration == crate::dossier::Acceleration::Automatic {
-                    ", or automatically grace days after a missed instalment"
-                } else {
-                    ""
-                }
-            )),
-            _ => status,
-        },
-        _ => None,
+        )),
+        // Completed or frozen.
+        _ => status_refusal(state),
     }
 }
 

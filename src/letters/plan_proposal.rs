@@ -12,7 +12,7 @@ use super::LetterError;
 use super::common::Context;
 use super::plan::{plan_json, subject};
 use super::wording::enumerate_fr;
-use crate::calc::{CalcError, compute};
+use crate::calc::{CalcError, InvoiceLine, compute};
 use crate::documents::format::{
     format_date_long as date_long_fr, format_date_short as date_short_fr, format_eur as euros_fr,
 };
@@ -59,8 +59,51 @@ pub(super) fn data(ctx: &mut Context, rules: &Rules) -> Result<Map<String, Value
             state.covered
         )));
     }
-    let accrued = |l: &crate::calc::InvoiceLine| l.penalties + l.interest - l.penalties_paid;
-    let invoices: Vec<Value> = covered_lines
+    let waived: Decimal = covered_lines.iter().map(|l| l.waived).sum();
+    let others: Vec<String> = s
+        .invoices
+        .iter()
+        .filter(|l| !state.invoices.contains(&l.number) && l.total_due() > Decimal::ZERO)
+        .map(|l| format!("n°\u{a0}{}", l.number))
+        .collect();
+    let accessories: Decimal = covered_lines.iter().map(|l| accrued(l)).sum();
+    let (invoices, totals) = covered_json(&covered_lines, state.covered);
+    if state.covers == PlanCovers::Total && plan.agreed.is_none() && accessories > Decimal::ZERO {
+        ctx.warnings.push(format!(
+            "the schedule adds up to what is due on {on}, accrued accessories included (covers = \
+             \"total\"): if the debtor signs on another day, propose the plan again on that day"
+        ));
+    }
+    let mut m = Map::new();
+    m.insert("subject".into(), json!(subject(ctx.kind, &state.invoices)));
+    m.insert("plan".into(), plan_json(state));
+    m.insert("plan_date".into(), json!(date_long_fr(on)));
+    m.insert("covered_invoices".into(), json!(invoices));
+    m.insert("covered_totals".into(), totals);
+    m.insert(
+        "has_indemnity".into(),
+        json!(covered_lines.iter().any(|l| !l.indemnity.is_zero())),
+    );
+    m.insert("waived".into(), json!(euros_fr(waived)));
+    m.insert("has_waived".into(), json!(waived > Decimal::ZERO));
+    m.insert("other_invoices".into(), json!(enumerate_fr(&others)));
+    m.insert("several_other_invoices".into(), json!(others.len() > 1));
+    m.insert(
+        "instalment_count".into(),
+        json!(state.instalments.len().to_string()),
+    );
+    m.insert("payment_means".into(), json!(ctx.payment_means));
+    Ok(m)
+}
+
+fn accrued(l: &InvoiceLine) -> Decimal {
+    l.penalties + l.interest - l.penalties_paid
+}
+
+/// The covered invoices on the plan's date (principal, accrued penalties or interest,
+/// indemnity, what the plan covers of each) and their totals.
+fn covered_json(lines: &[&InvoiceLine], covered: Decimal) -> (Value, Value) {
+    let rows: Vec<Value> = lines
         .iter()
         .map(|l| {
             json!({
@@ -75,56 +118,11 @@ pub(super) fn data(ctx: &mut Context, rules: &Rules) -> Result<Map<String, Value
             })
         })
         .collect();
-    let waived: Decimal = covered_lines.iter().map(|l| l.waived).sum();
-    let others: Vec<String> = s
-        .invoices
-        .iter()
-        .filter(|l| !state.invoices.contains(&l.number) && l.total_due() > Decimal::ZERO)
-        .map(|l| format!("n°\u{a0}{}", l.number))
-        .collect();
-    let accessories: Decimal = covered_lines.iter().map(|l| accrued(l)).sum();
-    if state.covers == PlanCovers::Total && plan.agreed.is_none() && accessories > Decimal::ZERO {
-        ctx.warnings.push(format!(
-            "the schedule adds up to what is due on {on}, accrued accessories included (covers = \
-             \"total\"): if the debtor signs on another day, propose the plan again on that day"
-        ));
-    }
-    let mut m = Map::new();
-    m.insert("subject".into(), json!(subject(ctx.kind, &state.invoices)));
-    m.insert("plan".into(), plan_json(state));
-    m.insert("plan_date".into(), json!(date_long_fr(on)));
-    m.insert("covered_invoices".into(), json!(invoices));
-    m.insert(
-        "covered_totals".into(),
-        json!({
-            "outstanding": euros_fr(covered_lines.iter().map(|l| l.outstanding).sum()),
-            "accrued": euros_fr(covered_lines.iter().map(|l| accrued(l)).sum()),
-            "indemnity": euros_fr(covered_lines.iter().map(|l| l.indemnity - l.indemnity_paid).sum()),
-            "covered": euros_fr(state.covered),
-        }),
-    );
-    m.insert(
-        "has_indemnity".into(),
-        json!(covered_lines.iter().any(|l| !l.indemnity.is_zero())),
-    );
-    m.insert("waived".into(), json!(euros_fr(waived)));
-    m.insert("has_waived".into(), json!(waived > Decimal::ZERO));
-    m.insert("other_invoices".into(), json!(enumerate_fr(&others)));
-    m.insert("several_other_invoices".into(), json!(others.len() > 1));
-    m.insert(
-        "first_due".into(),
-        json!(
-            state
-                .instalments
-                .first()
-                .map(|i| date_long_fr(i.due))
-                .unwrap_or_default()
-        ),
-    );
-    m.insert(
-        "instalment_count".into(),
-        json!(state.instalments.len().to_string()),
-    );
-    m.insert("payment_means".into(), json!(ctx.payment_means));
-    Ok(m)
+    let totals = json!({
+        "outstanding": euros_fr(lines.iter().map(|l| l.outstanding).sum()),
+        "accrued": euros_fr(lines.iter().map(|l| accrued(l)).sum()),
+        "indemnity": euros_fr(lines.iter().map(|l| l.indemnity - l.indemnity_paid).sum()),
+        "covered": euros_fr(covered),
+    });
+    (Value::Array(rows), totals)
 }
