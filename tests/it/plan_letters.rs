@@ -317,3 +317,44 @@ fn walk(dir: &Path) -> Vec<PathBuf> {
     }
     out
 }
+
+#[test]
+fn an_earlier_notice_is_stated_only_when_recorded() {
+    use relance::dossier::{Event, EventKind};
+    let rules = Rules::embedded();
+    let mut dz = load("echeancier-impaye");
+    let s = compute(&dz, &rules, d("2026-06-30")).unwrap();
+    let data = build(DocKind::RelanceEcheance, &dz, &s, &rules).unwrap();
+    assert_eq!(data.json["earlier_notices"], "");
+    // A notice sent within the grace days ends nothing (the statement ignores it), but it
+    // was sent: the later notice recalls it.
+    dz.events.push(Event {
+        date: d("2026-05-10"),
+        kind: EventKind::InstalmentNotice,
+        invoice: None,
+        channel: None,
+        piece: None,
+    });
+    let s = compute(&dz, &rules, d("2026-06-30")).unwrap();
+    let data = build(DocKind::RelanceEcheance, &dz, &s, &rules).unwrap();
+    assert_eq!(
+        data.json["earlier_notices"],
+        "malgré notre relance d'échéance du 10 mai 2026"
+    );
+    // A notice whose deadline has not passed sets the plan's end: no second notice.
+    dz.events.pop();
+    dz.events.push(Event {
+        date: d("2026-06-20"),
+        kind: EventKind::InstalmentNotice,
+        invoice: None,
+        channel: None,
+        piece: None,
+    });
+    let s = compute(&dz, &rules, d("2026-06-30")).unwrap();
+    let err = build(DocKind::RelanceEcheance, &dz, &s, &rules).unwrap_err();
+    assert!(
+        err.to_string()
+            .contains("the instalment notice of 2026-06-20 gives the debtor until 2026-07-06"),
+        "{err}"
+    );
+}
