@@ -358,3 +358,32 @@ fn an_earlier_notice_is_stated_only_when_recorded() {
         "{err}"
     );
 }
+
+#[test]
+fn a_consumer_plan_that_waives_nothing_says_nothing_of_waived_sums() {
+    use relance::dossier::PlanCovers;
+    let rules = Rules::embedded();
+    let renderer = Renderer::embedded();
+    let mut dz = load("echeancier-particulier");
+    // Covering everything due on 2 February (the 6,44 € of interest too): nothing waived.
+    let plan = dz.payment_plan.as_mut().unwrap();
+    plan.covers = PlanCovers::Total;
+    plan.instalments[2].amount += dec("6.44");
+    for (kind, as_of) in [
+        (DocKind::PropositionEcheancier, "2026-02-02"),
+        (DocKind::RelanceEcheance, "2026-04-20"),
+        (DocKind::DecheanceDuTerme, "2026-06-30"),
+    ] {
+        let s = compute(&dz, &rules, d(as_of)).unwrap();
+        let data = build(kind, &dz, &s, &rules).unwrap();
+        let opts = RenderOptions::new(data.date, data.reference.clone());
+        let text = renderer
+            .render_text(&format!("{}.typ", kind.name()), &data.json, &opts)
+            .unwrap();
+        let email = render_email(kind.name(), &data.json).unwrap();
+        for t in [fold(&text), fold(&email)] {
+            assert!(!t.contains("abandonn"), "{}: {t}", kind.name());
+            assert!(t.contains("intérêts au taux légal"), "{}", kind.name());
+        }
+    }
+}
