@@ -17,7 +17,7 @@ enum Format {
     Pdf,
     /// The document's text as laid out, line by line.
     Text,
-    /// The plain-text email (relance-1 to relance-3).
+    /// The plain-text email (relance-1 to relance-3, the payment-plan letters).
     Email,
     /// The document's mandatory mentions as filled, one per line: `id<TAB>text` (for
     /// checking a PDF with an external text extractor).
@@ -30,7 +30,8 @@ pub struct Args {
     /// The dossier folder, or its dossier.toml / dossier.json.
     dossier: PathBuf,
     /// The document: relance-1, relance-2, relance-3, mise-en-demeure, decompte, bordereau,
-    /// requete-injonction-de-payer.
+    /// requete-injonction-de-payer, requete-refere-provision, proposition-echeancier,
+    /// relance-echeance, decheance-du-terme.
     #[arg(long, value_name = "KIND", value_parser = doc_kind)]
     doc: Option<DocKind>,
     /// Every document (and the reminder emails), into the folder given by --out.
@@ -84,7 +85,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     };
     let kinds: Vec<DocKind> = match args.doc {
         Some(k) => vec![k],
-        None => DocKind::for_dossier(&loaded.dossier),
+        None => DocKind::for_statement(&loaded.dossier, &statement, &rules),
     };
     // Everything is produced in memory first: on any error nothing is written.
     let mut outputs: Vec<Output> = Vec::new();

@@ -1,4 +1,5 @@
-//! Plain-text emails for the reminders (`letter-templates/email/*.hbs`), rendered with
+//! Plain-text emails for the reminders and the payment-plan letters
+//! (`letter-templates/email/*.hbs`), rendered with
 //! handlebars in strict mode: a variable the data does not hold is an error, never an empty
 //! string. The text is plain: nothing is HTML-escaped.
 
@@ -19,6 +20,18 @@ const TEMPLATES: &[(&str, &str)] = &[
     (
         "relance-3",
         include_str!("../../letter-templates/email/relance-3.hbs"),
+    ),
+    (
+        "proposition-echeancier",
+        include_str!("../../letter-templates/email/proposition-echeancier.hbs"),
+    ),
+    (
+        "relance-echeance",
+        include_str!("../../letter-templates/email/relance-echeance.hbs"),
+    ),
+    (
+        "decheance-du-terme",
+        include_str!("../../letter-templates/email/decheance-du-terme.hbs"),
     ),
 ];
 

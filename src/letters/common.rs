@@ -772,6 +772,9 @@ fn subject(kind: DocKind, numbers: &[String]) -> String {
         DocKind::Bordereau => "Bordereau des pièces communiquées".to_string(),
         DocKind::RequeteInjonction => "Requête en injonction de payer".to_string(),
         DocKind::RequeteRefere => "Requête en référé-provision".to_string(),
+        DocKind::PropositionEcheancier => format!("Proposition d'échéancier de paiement — {what}"),
+        DocKind::RelanceEcheance => format!("Échéance impayée de votre échéancier — {what}"),
+        DocKind::DecheanceDuTerme => format!("Déchéance du terme de votre échéancier — {what}"),
     }
 }
 

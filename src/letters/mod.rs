@@ -7,7 +7,8 @@
 //!
 //! One module per document family builds what that family adds to the shared data
 //! (`common`): `reminders`, `formal_notice`, `statement` (the décompte), `court` (bordereau
-//! and requête, and the one function naming the court). The facts of the procedure come
+//! and requête, and the one function naming the court), `plan` (the payment-plan letters:
+//! proposal, instalment notice, déchéance du terme). The facts of the procedure come
 //! from the dossier's records (`facts`); the French wording helpers are in `wording`.
 
 mod common;
@@ -15,6 +16,8 @@ pub mod court;
 mod facts;
 mod formal_notice;
 mod parties;
+mod plan;
+mod plan_proposal;
 mod reminders;
 mod statement;
 mod wording;
@@ -33,6 +36,8 @@ pub enum Family {
     FormalNotice,
     Statement,
     Court,
+    /// The payment-plan letters (spec §6).
+    Plan,
 }
 
 /// The documents `relance render` produces.
@@ -47,10 +52,16 @@ pub enum DocKind {
     RequeteInjonction,
     /// The référé-provision before the tribunal administratif (a public person, CJA R541-1).
     RequeteRefere,
+    /// The payment plan offered to the debtor for signature (spec §6).
+    PropositionEcheancier,
+    /// The notice of a missed instalment, before the déchéance du terme (spec §6).
+    RelanceEcheance,
+    /// The notification that the payment plan has ended: the whole is due again (spec §6).
+    DecheanceDuTerme,
 }
 
 impl DocKind {
-    pub const ALL: [DocKind; 8] = [
+    pub const ALL: [DocKind; 11] = [
         DocKind::Relance1,
         DocKind::Relance2,
         DocKind::Relance3,
@@ -59,10 +70,14 @@ impl DocKind {
         DocKind::Bordereau,
         DocKind::RequeteInjonction,
         DocKind::RequeteRefere,
+        DocKind::PropositionEcheancier,
+        DocKind::RelanceEcheance,
+        DocKind::DecheanceDuTerme,
     ];
 
     /// The documents this dossier can lead to: the court request of its procedure only (an
-    /// injonction de payer, or the référé-provision against a public person).
+    /// injonction de payer, or the référé-provision against a public person). The
+    /// payment-plan letters depend on the plan's state on a date: see [`DocKind::for_statement`].
     pub fn for_dossier(d: &Dossier) -> Vec<DocKind> {
         let refere = crate::courts::procedure(d) == crate::courts::Procedure::RefereProvision;
         DocKind::ALL
@@ -70,9 +85,19 @@ impl DocKind {
             .filter(|k| match k {
                 DocKind::RequeteInjonction => !refere,
                 DocKind::RequeteRefere => refere,
-                _ => true,
+                k => k.family() != Family::Plan,
             })
             .collect()
+    }
+
+    /// [`DocKind::for_dossier`] and the payment-plan letter the plan's state calls for on
+    /// the statement's date: the proposal while the plan is not yet agreed, the instalment
+    /// notice once an instalment is unpaid past its grace days, the déchéance du terme once
+    /// the plan has ended.
+    pub fn for_statement(d: &Dossier, statement: &Statement, rules: &Rules) -> Vec<DocKind> {
+        let mut kinds = DocKind::for_dossier(d);
+        kinds.extend(plan::meaningful(d, statement, rules));
+        kinds
     }
 
     /// The template name and the id used in mention files.
@@ -86,6 +111,9 @@ impl DocKind {
             DocKind::Bordereau => "bordereau",
             DocKind::RequeteInjonction => "requete-injonction-de-payer",
             DocKind::RequeteRefere => "requete-refere-provision",
+            DocKind::PropositionEcheancier => "proposition-echeancier",
+            DocKind::RelanceEcheance => "relance-echeance",
+            DocKind::DecheanceDuTerme => "decheance-du-terme",
         }
     }
 
@@ -100,6 +128,9 @@ impl DocKind {
             DocKind::Bordereau => "BDP",
             DocKind::RequeteInjonction => "IP",
             DocKind::RequeteRefere => "RP",
+            DocKind::PropositionEcheancier => "ECH",
+            DocKind::RelanceEcheance => "RE",
+            DocKind::DecheanceDuTerme => "DDT",
         }
     }
 
@@ -116,6 +147,9 @@ impl DocKind {
             DocKind::Bordereau | DocKind::RequeteInjonction | DocKind::RequeteRefere => {
                 Family::Court
             }
+            DocKind::PropositionEcheancier
+            | DocKind::RelanceEcheance
+            | DocKind::DecheanceDuTerme => Family::Plan,
         }
     }
 
@@ -123,7 +157,13 @@ impl DocKind {
     pub fn is_letter(self) -> bool {
         matches!(
             self,
-            DocKind::Relance1 | DocKind::Relance2 | DocKind::Relance3 | DocKind::MiseEnDemeure
+            DocKind::Relance1
+                | DocKind::Relance2
+                | DocKind::Relance3
+                | DocKind::MiseEnDemeure
+                | DocKind::PropositionEcheancier
+                | DocKind::RelanceEcheance
+                | DocKind::DecheanceDuTerme
         )
     }
 }
@@ -212,9 +252,17 @@ pub fn build_with(
 ) -> Result<DocData, LetterError> {
     refuse(kind, dossier)?;
     refuse_in_insolvency(kind, dossier, statement)?;
-    let (due_only, not_yet_due) = past_due(statement);
+    plan::refuse(kind, dossier, statement, rules)?;
+    // The plan's letters read the plan's statement as it is; the others claim what is due.
+    let (due_only, not_yet_due) = if kind.family() == Family::Plan {
+        (None, Vec::new())
+    } else {
+        past_due(statement)
+    };
     let statement = due_only.as_ref().unwrap_or(statement);
-    if kind != DocKind::Decompte && statement.invoices.iter().all(|l| l.total_due().is_zero()) {
+    if !matches!(kind.family(), Family::Statement | Family::Plan)
+        && statement.invoices.iter().all(|l| l.total_due().is_zero())
+    {
         return Err(LetterError::Refused {
             document: kind.name(),
             why: format!(
@@ -235,6 +283,7 @@ pub fn build_with(
         Family::FormalNotice => formal_notice::data(&mut ctx),
         Family::Statement => statement::data(&mut ctx),
         Family::Court => court::data(&mut ctx, rules)?,
+        Family::Plan => plan::data(&mut ctx, rules)?,
     };
     let mut json = ctx.base_json();
     json.extend(own);

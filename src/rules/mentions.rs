@@ -75,6 +75,9 @@ const DOCUMENTS: &[&str] = &[
     "decompte",
     "bordereau",
     "requete-injonction-de-payer",
+    "proposition-echeancier",
+    "relance-echeance",
+    "decheance-du-terme",
 ];
 const REGIMES: &[&str] = &["b2b", "b2c", "b2g", "c2x"];
 

@@ -14,6 +14,7 @@ mod limits;
 mod overlay;
 mod payment_plan;
 mod plan;
+mod plan_letters;
 mod props;
 mod record;
 mod render;

@@ -171,7 +171,7 @@ fn relance(args: &[&str]) -> std::process::Output {
         .unwrap()
 }
 
-const KEYS: [&str; 18] = [
+const KEYS: [&str; 24] = [
     "atelier-martin",
     "tests/agence-contractuel",
     "tests/b2c-metz",
@@ -179,6 +179,12 @@ const KEYS: [&str; 18] = [
     "tests/b2g-commune",
     "tests/b2g-refere",
     "tests/c2x-particulier",
+    "tests/echeancier-automatique",
+    "tests/echeancier-echu",
+    "tests/echeancier-frais",
+    "tests/echeancier-impaye",
+    "tests/echeancier-particulier",
+    "tests/echeancier-propose",
     "tests/facture-contestee",
     "tests/invalide",
     "tests/json-principal-first",
