@@ -258,7 +258,9 @@ impl<'a> Context<'a> {
         let dossier = self.dossier;
         let t = &self.statement.totals;
         let date = self.date;
-        let accessories = t.penalties + t.interest - t.penalties_paid + t.indemnities;
+        // Everything but the principal: penalties or interest and indemnities, net of what
+        // payments covered and a plan waived.
+        let accessories = t.total_due - t.outstanding;
         let mut values: BTreeMap<&'static str, String> = BTreeMap::new();
         values.insert("total_due", euros_fr(t.total_due));
         values.insert("principal_due", euros_fr(t.outstanding));
@@ -468,8 +470,8 @@ impl<'a> Context<'a> {
                 "principal": euros_fr(t.principal),
                 "paid": euros_fr(t.paid),
                 "outstanding": euros_fr(t.outstanding),
-                "accrued": euros_fr(t.penalties + t.interest - t.penalties_paid),
-                "indemnities": euros_fr(t.indemnities),
+                "accrued": euros_fr(self.lines.iter().map(|l| shown_accessories(l).0).sum()),
+                "indemnities": euros_fr(self.lines.iter().map(|l| shown_accessories(l).1).sum()),
                 "total_due": euros_fr(t.total_due),
             },
             "accrual_label": match regime {
@@ -497,7 +499,7 @@ impl<'a> Context<'a> {
             .iter()
             .map(|l| {
                 let inv = self.dossier.invoices.iter().find(|i| i.number == l.number);
-                let accrued = l.penalties + l.interest - l.penalties_paid;
+                let (accrued, indemnity) = shown_accessories(l);
                 json!({
                     "number": l.number,
                     "description": inv.and_then(|i| i.description.clone()).unwrap_or_default(),
@@ -509,7 +511,7 @@ impl<'a> Context<'a> {
                     "paid": euros_fr(l.paid),
                     "outstanding": euros_fr(l.outstanding),
                     "accrued": euros_fr(accrued),
-                    "indemnity": euros_fr(l.indemnity),
+                    "indemnity": euros_fr(indemnity),
                     "total": euros_fr(l.total_due()),
                     "amount": euros_fr(l.outstanding),
                 })
@@ -633,6 +635,18 @@ fn creditor_letterhead(d: &Dossier) -> Vec<String> {
         });
     }
     out
+}
+
+/// A claim line's penalties or interest and its indemnity as the claim table shows them: net
+/// of what payments covered and of what a payment plan waived (spec §6, the accessories
+/// first), so that the columns add up to the line's total.
+pub(super) fn shown_accessories(l: &InvoiceLine) -> (rust_decimal::Decimal, rust_decimal::Decimal) {
+    let accrued = l.penalties + l.interest - l.penalties_paid;
+    let on_accrued = l.waived.min(accrued);
+    (
+        accrued - on_accrued,
+        l.indemnity - l.indemnity_paid - (l.waived - on_accrued),
+    )
 }
 
 /// The footer line: the name and the identity lines, joined by dashes, no empty part.

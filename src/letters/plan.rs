@@ -409,7 +409,6 @@ fn end(ctx: &mut Context) -> Result<Map<String, Value>, LetterError> {
             )),
         );
     }
-    net_of_waived(ctx, &mut m);
     let since = on.succ_opt().unwrap_or(*on);
     m.insert("interest_from".into(), json!(date_long_fr(since)));
     Ok(m)
@@ -423,33 +422,4 @@ fn plan_state<'a>(ctx: &Context<'a>) -> Result<&'a PlanState, LetterError> {
             document: ctx.kind.name(),
             why: "the payment plan is not agreed on the letter's date".to_string(),
         })
-}
-
-/// b2c after the end: the accessories a plan waived stay waived (spec §6). The claim table
-/// shows each line's penalties or interest and indemnity net of what was waived, so that
-/// its columns add up to its total.
-fn net_of_waived(ctx: &Context, m: &mut Map<String, Value>) {
-    if ctx.lines.iter().all(|l| l.waived.is_zero()) {
-        return;
-    }
-    let base = ctx.base_json();
-    let (Some(Value::Array(mut rows)), Some(Value::Object(mut totals))) =
-        (base.get("invoices").cloned(), base.get("totals").cloned())
-    else {
-        return;
-    };
-    let (mut accrued, mut indemnities) = (Decimal::ZERO, Decimal::ZERO);
-    for (row, l) in rows.iter_mut().zip(ctx.lines.iter()) {
-        let acc = l.penalties + l.interest - l.penalties_paid;
-        let acc_waived = l.waived.min(acc);
-        let ind = l.indemnity - (l.waived - acc_waived);
-        accrued += acc - acc_waived;
-        indemnities += ind;
-        row["accrued"] = json!(euros_fr(acc - acc_waived));
-        row["indemnity"] = json!(euros_fr(ind));
-    }
-    totals.insert("accrued".into(), json!(euros_fr(accrued)));
-    totals.insert("indemnities".into(), json!(euros_fr(indemnities)));
-    m.insert("invoices".into(), Value::Array(rows));
-    m.insert("totals".into(), Value::Object(totals));
 }

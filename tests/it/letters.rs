@@ -413,3 +413,69 @@ fn a_reminder_cites_only_the_invoices_due_on_its_date() {
         "Rappel de notre premier courriel, du 15\u{a0}janvier 2026, dossier référence AGC-2025-7781"
     );
 }
+
+/// "1 234,56 €" as a number.
+fn euros(s: &serde_json::Value) -> rust_decimal::Decimal {
+    let s: String = s
+        .as_str()
+        .unwrap()
+        .chars()
+        .filter(|c| c.is_ascii_digit() || *c == ',' || *c == '-' || *c == '−')
+        .map(|c| match c {
+            ',' => '.',
+            '−' => '-',
+            c => c,
+        })
+        .collect();
+    s.parse().unwrap()
+}
+
+#[test]
+fn every_claim_table_row_adds_up_to_its_total() {
+    let rules = Rules::embedded();
+    let mut rows = 0;
+    for (dir, dates) in [
+        ("examples/atelier-martin", &["2026-04-10", "2026-06-30"][..]),
+        (
+            "tests/dossiers/echeancier-particulier",
+            &["2026-04-15", "2026-06-30"][..],
+        ),
+        (
+            "tests/dossiers/echeancier-impaye",
+            &["2026-05-20", "2026-06-30"][..],
+        ),
+        ("tests/dossiers/echeancier-echu", &["2026-06-30"][..]),
+        ("tests/dossiers/b2c-metz", &["2026-06-30"][..]),
+        ("tests/dossiers/b2g-commune", &["2026-11-24"][..]),
+    ] {
+        let dz = example(dir);
+        for as_of in dates {
+            let Ok(s) = compute(&dz, &rules, d(as_of)) else {
+                continue;
+            };
+            for kind in DocKind::ALL {
+                let Ok(data) = build(kind, &dz, &s, &rules) else {
+                    continue;
+                };
+                let Some(lines) = data.json["invoices"].as_array() else {
+                    continue;
+                };
+                for l in lines {
+                    assert_eq!(
+                        euros(&l["outstanding"]) + euros(&l["accrued"]) + euros(&l["indemnity"]),
+                        euros(&l["total"]),
+                        "{dir} {as_of} {kind:?}: {l}"
+                    );
+                    rows += 1;
+                }
+                let t = &data.json["totals"];
+                assert_eq!(
+                    euros(&t["outstanding"]) + euros(&t["accrued"]) + euros(&t["indemnities"]),
+                    euros(&t["total_due"]),
+                    "{dir} {as_of} {kind:?}: {t}"
+                );
+            }
+        }
+    }
+    assert!(rows > 50, "{rows}");
+}
