@@ -105,7 +105,12 @@ fn io(file: &Path, what: &'static str) -> impl FnOnce(std::io::Error) -> RecordE
 ///
 /// # Errors
 /// See [`RecordError`]; the dossier is then unchanged and nothing is left behind.
-pub fn record(dossier: &Path, entry: &Entry, wait: Duration) -> Result<Recorded, RecordError> {
+pub fn record(
+    dossier: &Path,
+    entry: &Entry,
+    wait: Duration,
+    rules: &crate::rules::Rules,
+) -> Result<Recorded, RecordError> {
     let file = find_file(dossier).map_err(RecordError::Invalid)?;
     let format = format_of(&file).map_err(RecordError::Invalid)?;
     let shown = file.display().to_string();
@@ -156,9 +161,9 @@ pub fn record(dossier: &Path, entry: &Entry, wait: Duration) -> Result<Recorded,
     };
     // The new file must be a valid dossier before anything is written.
     let dossier = parse(&new_text, format, &shown).map_err(RecordError::Rejected)?;
-    // An agreed plan must add up to what it covers that day (spec §6). The compiled-in law
-    // is the one it is checked against.
-    crate::calc::payment_plan::check(&dossier, &crate::rules::Rules::embedded())
+    // An agreed plan must add up to what it covers that day (spec §6), under the rules the
+    // command runs with (the overlay's rates included).
+    crate::calc::payment_plan::check(&dossier, rules)
         .map_err(|e| RecordError::Refused(format!("{shown}: {e}")))?;
     let created = match &placed {
         Some(p) => p.copy()?,

@@ -62,6 +62,9 @@ pub struct Args {
     /// How long to wait, in seconds, while another process writes this dossier.
     #[arg(long, value_name = "SECONDS", default_value_t = crate::lock::DEFAULT_WAIT.as_secs())]
     wait: u64,
+    /// The rules an agreed payment plan is checked against (spec §6).
+    #[command(flatten)]
+    rules: super::RulesArg,
 }
 
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
@@ -85,10 +88,12 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         },
         (None, None) => unreachable!("clap requires --kind or --payment"),
     };
+    let rules = args.rules.load()?;
     match record(
         &args.dossier,
         &entry,
         std::time::Duration::from_secs(args.wait),
+        &rules,
     ) {
         Ok(done) => {
             println!("{}: recorded {}", done.file.display(), entry.describe());
