@@ -14,7 +14,7 @@ mod record;
 mod render;
 mod report;
 mod rules;
-mod rules_update;
+pub(crate) mod rules_update;
 mod serve;
 mod table;
 mod tsa;
@@ -160,6 +160,11 @@ impl RulesArg {
             rules,
             rules_overlay,
         }
+    }
+
+    /// The folder given by `--rules`, if any.
+    pub(crate) fn base_dir(&self) -> Option<PathBuf> {
+        self.rules.clone()
     }
 
     /// The overlay folders: the `--rules-overlay` flags, else `RELANCE_RULES_OVERLAY`.

@@ -123,8 +123,13 @@ impl Target {
             .map(|(_, t)| t.as_str())
     }
 
-    /// Checks `text` as the overlay file of `rule`, then writes it atomically.
-    fn write(&self, rule: &Rule, text: String) -> anyhow::Result<Option<Rules>> {
+    /// Checks `text` as the overlay file of `rule`, then writes it atomically: the merged
+    /// rules, or the problems found (nothing written).
+    fn write(
+        &self,
+        rule: &Rule,
+        text: String,
+    ) -> anyhow::Result<Result<Rules, crate::error::Problems>> {
         let mut next = self.into.clone();
         match next.files.iter_mut().find(|(p, _)| *p == rule.file) {
             Some(slot) => slot.1 = text.clone(),
@@ -132,15 +137,7 @@ impl Target {
         }
         let merged = match self.merged(Some(&next)) {
             Ok(rules) => rules,
-            Err(problems) => {
-                eprintln!("{problems}");
-                eprintln!(
-                    "error: {} problem(s) found: nothing written to {}",
-                    problems.len(),
-                    self.into.origin
-                );
-                return Ok(None);
-            }
+            Err(problems) => return Ok(Err(problems)),
         };
         let path = Path::new(&self.into.origin).join(&rule.file);
         if let Some(parent) = path.parent() {
@@ -149,8 +146,108 @@ impl Target {
         }
         write_atomic(&path, text.as_bytes())
             .map_err(|e| anyhow::anyhow!("{}: cannot write: {e}", path.display()))?;
-        Ok(Some(merged))
+        Ok(Ok(merged))
     }
+
+    /// [`Target::write`], the problems printed to stderr.
+    fn write_or_report(&self, rule: &Rule, text: String) -> anyhow::Result<Option<Rules>> {
+        match self.write(rule, text)? {
+            Ok(rules) => Ok(Some(rules)),
+            Err(problems) => {
+                eprintln!("{problems}");
+                eprintln!(
+                    "error: {} problem(s) found: nothing written to {}",
+                    problems.len(),
+                    self.into.origin
+                );
+                Ok(None)
+            }
+        }
+    }
+}
+
+/// One value to add to an overlay, as a user typed it (the CLI's flags, the web form).
+#[derive(Debug, Clone, Default)]
+pub(crate) struct AddRequest {
+    pub id: String,
+    pub from: NaiveDate,
+    pub to: Option<NaiveDate>,
+    pub value: String,
+    pub source: String,
+    pub note: Option<String>,
+    pub provisional: bool,
+    pub corrects: bool,
+    pub checked: Option<NaiveDate>,
+}
+
+/// Adds `req` to the overlay folder `into`, checked against the rules merged with every
+/// overlay before anything is written: `Ok(Ok(what was added))`, `Ok(Err(why refused))`
+/// (nothing written), `Err` when the files cannot be read or written.
+pub(crate) fn add_value(
+    rules: &RulesArg,
+    into: &Path,
+    req: &AddRequest,
+) -> anyhow::Result<Result<String, String>> {
+    let target = Target::read(rules, into)?;
+    let merged = match target.merged(None) {
+        Ok(r) => r,
+        Err(p) => {
+            return Ok(Err(format!(
+                "{p}\nthe rules and overlays given do not merge"
+            )));
+        }
+    };
+    let Some(rule) = merged.rule(&req.id) else {
+        return Ok(Err(format!(
+            "no rule \"{}\" in {}: see `relance rules list`",
+            req.id, merged.origin
+        )));
+    };
+    let value = match parse_value(&req.value, rule.unit) {
+        Ok(v) => v,
+        Err(m) => return Ok(Err(format!("value: {m}"))),
+    };
+    if !(req.source.starts_with("https://") || req.source.starts_with("http://")) {
+        return Ok(Err(format!(
+            "source: \"{}\": expected the URL of the text that fixes the value (https://...)",
+            req.source
+        )));
+    }
+    let new = NewValue {
+        from: req.from,
+        to: req.to,
+        value,
+        source: req.source.clone(),
+        note: req.note.clone(),
+        provisional: req.provisional,
+        corrects: req.corrects,
+    };
+    let base_shown = format!("{}/{}", merged.origin, rule.file);
+    let text = match append(
+        target.existing(&rule.file),
+        rule,
+        &base_shown,
+        std::slice::from_ref(&new),
+        req.checked,
+    ) {
+        Ok(t) => t,
+        Err(e) => return Ok(Err(format!("{}/{}: {e}", into.display(), rule.file))),
+    };
+    if let Err(problems) = target.write(rule, text)? {
+        return Ok(Err(problems.to_string()));
+    }
+    let to = new
+        .to
+        .map_or_else(|| "with no known end".to_string(), |d| format!("to {d}"));
+    Ok(Ok(format!(
+        "{}/{}: added {} = {} ({}) from {} {to}",
+        into.display(),
+        rule.file,
+        rule.id,
+        new.value,
+        rule.unit,
+        new.from
+    )))
 }
 
 fn find_rule<'r>(rules: &'r Rules, id: &str) -> anyhow::Result<&'r Rule> {
@@ -169,63 +266,32 @@ fn merged_or_report(target: &Target) -> anyhow::Result<Rules> {
 }
 
 pub fn add(args: AddArgs) -> anyhow::Result<ExitCode> {
-    let target = Target::read(&args.rules, &args.into)?;
-    let rules = merged_or_report(&target)?;
-    let rule = find_rule(&rules, &args.id)?;
-    let value = match parse_value(&args.value, rule.unit) {
-        Ok(v) => v,
-        Err(message) => {
-            eprintln!("--value: {message}");
-            eprintln!("error: nothing written to {}", args.into.display());
-            return Ok(ExitCode::FAILURE);
-        }
-    };
-    if !(args.source.starts_with("https://") || args.source.starts_with("http://")) {
-        eprintln!(
-            "--source: \"{}\": expected the URL of the text that fixes the value (https://...)",
-            args.source
-        );
-        eprintln!("error: nothing written to {}", args.into.display());
-        return Ok(ExitCode::FAILURE);
-    }
-    let new = NewValue {
+    let req = AddRequest {
+        id: args.id.clone(),
         from: args.from,
         to: args.to,
-        value,
+        value: args.value.clone(),
         source: args.source.clone(),
         note: args.note.clone(),
         provisional: args.provisional,
         corrects: args.corrects,
+        checked: args.checked,
     };
-    let base_shown = format!("{}/{}", rules.origin, rule.file);
-    let text = append(
-        target.existing(&rule.file),
-        rule,
-        &base_shown,
-        std::slice::from_ref(&new),
-        args.checked,
-    )
-    .map_err(|e| anyhow::anyhow!("{}/{}: {e}", args.into.display(), rule.file))?;
-    if target.write(rule, text)?.is_none() {
-        return Ok(ExitCode::FAILURE);
+    match add_value(&args.rules, &args.into, &req)? {
+        Ok(done) => {
+            println!("{done}");
+            println!(
+                "pass --rules-overlay {} (or set RELANCE_RULES_OVERLAY) to use it",
+                args.into.display()
+            );
+            Ok(ExitCode::SUCCESS)
+        }
+        Err(why) => {
+            eprintln!("{why}");
+            eprintln!("error: nothing written to {}", args.into.display());
+            Ok(ExitCode::FAILURE)
+        }
     }
-    let to = new
-        .to
-        .map_or_else(|| "with no known end".to_string(), |d| format!("to {d}"));
-    println!(
-        "{}/{}: added {} = {} ({}) from {} {to}",
-        args.into.display(),
-        rule.file,
-        rule.id,
-        new.value,
-        rule.unit,
-        new.from
-    );
-    println!(
-        "pass --rules-overlay {} (or set RELANCE_RULES_OVERLAY) to use it",
-        args.into.display()
-    );
-    Ok(ExitCode::SUCCESS)
 }
 
 pub fn fetch(f: Fetch) -> anyhow::Result<ExitCode> {
@@ -248,7 +314,7 @@ pub fn fetch(f: Fetch) -> anyhow::Result<ExitCode> {
         Some(until),
     )
     .map_err(|e| anyhow::anyhow!("{}/{}: {e}", args.into.display(), rule.file))?;
-    if target.write(rule, text)?.is_none() {
+    if target.write_or_report(rule, text)?.is_none() {
         return Ok(ExitCode::FAILURE);
     }
     for v in &values {

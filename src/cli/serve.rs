@@ -75,6 +75,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         rules,
         rule_files,
         rules_overlay: args.rules.overlay_dirs().into_iter().next(),
+        rules_base: args.rules.base_dir(),
         today: Arc::new(move || as_of_or_today(fixed)),
         token: token.clone(),
         csrf: secret()?,

@@ -119,7 +119,7 @@ pub async fn statement(
     };
     blocking(move || match app.cache.load(&dir) {
         Load::Failed(p) => error(StatusCode::UNPROCESSABLE_ENTITY, p.to_string()),
-        Load::Ok { loaded, .. } => match compute(&loaded.dossier, &app.config.rules, date) {
+        Load::Ok { loaded, .. } => match compute(&loaded.dossier, &app.law().rules, date) {
             Ok(s) => json(StatusCode::OK, s.to_json_string()),
             Err(e) => error(StatusCode::UNPROCESSABLE_ENTITY, e.to_string()),
         },

@@ -151,8 +151,8 @@ pub async fn start(
             &app.config.root,
             date,
             &out,
-            app.config.rules.clone(),
-            app.config.rule_files.clone(),
+            app.law().rules.clone(),
+            app.law().files.clone(),
             &bar,
             &report,
         );

@@ -115,6 +115,11 @@ fn piece_states(loaded: &Loaded) -> Vec<bool> {
 }
 
 impl Cache {
+    /// Forgets every computed statement (the rules changed).
+    pub fn forget_computed(&self) {
+        lock(&self.computed).clear();
+    }
+
     /// The dossier in folder `dir`, loaded by [`load_dir`] when it changed since last time.
     pub fn load(&self, dir: &Path) -> Load {
         let Some(file) = dossier_file(dir) else {

@@ -189,9 +189,7 @@ pub fn view(
     };
     let (loaded, content) = loaded;
     let d = &loaded.dossier;
-    let c = app
-        .cache
-        .computed(&loaded, content, &app.config.rules, date);
+    let c = app.cache.computed(&loaded, content, &app.law().rules, date);
     let q = format!("as_of={date}");
     let mut preview = None;
     let docs: Vec<Doc> = DocKind::ALL
@@ -199,7 +197,7 @@ pub fn view(
         .map(|k| {
             let refusal = match &c.statement {
                 Err(e) => Some(e.clone()),
-                Ok(s) => build(*k, d, s, &app.config.rules)
+                Ok(s) => build(*k, d, s, &app.law().rules)
                     .err()
                     .map(|e| e.to_string()),
             };
@@ -312,7 +310,7 @@ pub fn view(
 
 /// The laid-out text of a document, or the renderer's error.
 fn preview_text(app: &App, kind: DocKind, d: &Dossier, s: &crate::calc::Statement) -> String {
-    let data = match build(kind, d, s, &app.config.rules) {
+    let data = match build(kind, d, s, &app.law().rules) {
         Ok(data) => data,
         Err(e) => return e.to_string(),
     };
@@ -388,11 +386,11 @@ pub async fn document(
             Err(m) => return refused(m),
         };
         let d = &loaded.dossier;
-        let s = match compute(d, &app.config.rules, date) {
+        let s = match compute(d, &app.law().rules, date) {
             Ok(s) => s,
             Err(e) => return refused(e.to_string()),
         };
-        let data = match build(kind, d, &s, &app.config.rules) {
+        let data = match build(kind, d, &s, &app.law().rules) {
             Ok(data) => data,
             Err(e) => return refused(e.to_string()),
         };
@@ -448,7 +446,8 @@ pub async fn bundle(
             Err(m) => return refused(m),
         };
         let d = &loaded.dossier;
-        let rules = &app.config.rules;
+        let law = app.law();
+        let rules = &law.rules;
         let s = match compute(d, rules, date) {
             Ok(s) => s,
             Err(e) => return refused(e.to_string()),
@@ -468,7 +467,7 @@ pub async fn bundle(
                 Err(e) => return refused(e.to_string()),
             }
         }
-        let sealed = crate::cli::evidence_bag(&loaded, &s, &app.config.rule_files, pdfs)
+        let sealed = crate::cli::evidence_bag(&loaded, &s, &app.law().files, pdfs)
             .map_err(|e| format!("{e:#}"))
             .and_then(|bag| bag.seal(None).map_err(|e| e.to_string()));
         match sealed {

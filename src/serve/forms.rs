@@ -170,7 +170,7 @@ pub async fn payment(
                 reference: optional(&fields, "reference"),
             };
             let n = count(&app, &dir, "payments");
-            if let Err(e) = record(&dir, &entry, crate::lock::DEFAULT_WAIT, &app.config.rules) {
+            if let Err(e) = record(&dir, &entry, crate::lock::DEFAULT_WAIT, &app.law().rules) {
                 spread(&mut state, "payments", n, e);
             }
         }
@@ -319,7 +319,7 @@ pub async fn event(
                 piece,
             };
             let n = count(&app, &dir, "events");
-            if let Err(e) = record(&dir, &entry, crate::lock::DEFAULT_WAIT, &app.config.rules) {
+            if let Err(e) = record(&dir, &entry, crate::lock::DEFAULT_WAIT, &app.law().rules) {
                 let piece_problem =
                     matches!(&e, RecordError::Refused(m) if m.starts_with("piece "));
                 if piece_problem {

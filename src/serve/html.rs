@@ -172,7 +172,32 @@ pub async fn rules_page(State(app): State<Arc<App>>, Query(q): Query<AsOf>) -> R
         Ok(d) => d,
         Err(m) => return text(StatusCode::BAD_REQUEST, m),
     };
-    let rules = &app.config.rules;
+    rules_view(&app, date, &RulesNotice::default())
+}
+
+/// What the rules form said back: the value added, or why it was refused, and the fields
+/// as typed (kept on a refusal).
+#[derive(Debug, Default, Serialize)]
+pub struct RulesNotice {
+    pub added: String,
+    pub refused: String,
+    pub values: std::collections::BTreeMap<String, String>,
+}
+
+/// The rules page on `date`, with the form's `notice`.
+pub fn rules_view(app: &App, date: NaiveDate, notice: &RulesNotice) -> Response {
+    // Every field of the form has a value to show, empty when not typed.
+    let mut values = notice.values.clone();
+    for name in ["id", "from", "to", "value", "source", "note", "checked"] {
+        values.entry(name.to_string()).or_default();
+    }
+    let notice = RulesNotice {
+        added: notice.added.clone(),
+        refused: notice.refused.clone(),
+        values,
+    };
+    let law = app.law();
+    let rules = &law.rules;
     let rows: Vec<RuleRow> = rules
         .rules
         .values()
@@ -206,11 +231,12 @@ pub async fn rules_page(State(app): State<Arc<App>>, Query(q): Query<AsOf>) -> R
     app.pages.render(
         "rules.html",
         minijinja::context! {
-            frame => Frame::new(&app, date, "Règles"),
+            frame => Frame::new(app, date, "Règles"),
             origin => rules.origin.clone(),
             overlay => app.config.rules_overlay.as_ref().map(|p| p.display().to_string()),
             rows => rows,
             missing => missing,
+            notice => notice,
         },
     )
 }

@@ -23,6 +23,7 @@ mod import;
 pub mod keys;
 mod newdossier;
 mod portfolio;
+mod rules_form;
 mod security;
 mod statement;
 
@@ -49,8 +50,11 @@ pub struct Config {
     pub rule_files: Vec<(String, String)>,
     /// Where the batch button writes (`OUT/<date>/`): `--out`, default `DIR/sorties`.
     pub batch_out: PathBuf,
-    /// The folder given by `--rules-overlay`, shown on the rules page.
+    /// The folder given by `--rules-overlay`, shown on the rules page; the rules page's form
+    /// adds values into it.
     pub rules_overlay: Option<PathBuf>,
+    /// The folder given by `--rules`, when the rules are not the compiled-in ones.
+    pub rules_base: Option<PathBuf>,
     /// The date pages show when the request names none: `--as-of`, else today.
     pub today: Arc<dyn Fn() -> NaiveDate + Send + Sync>,
     /// When set, every request must carry it (query `token`, the cookie it sets, or
@@ -60,9 +64,17 @@ pub struct Config {
     pub csrf: String,
 }
 
+/// The rules in force in the app and the files they came from (for bundles): replaced as a
+/// whole when the rules page adds a value.
+pub struct Law {
+    pub rules: Rules,
+    pub files: Vec<(String, String)>,
+}
+
 /// The shared state of every request.
 pub struct App {
     pub config: Config,
+    law: std::sync::RwLock<Arc<Law>>,
     pub(crate) renderer: Renderer,
     pub(crate) cache: cache::Cache,
     pub(crate) pages: html::Pages,
@@ -72,7 +84,12 @@ pub struct App {
 
 impl App {
     pub fn new(config: Config) -> Arc<App> {
+        let law = Law {
+            rules: config.rules.clone(),
+            files: config.rule_files.clone(),
+        };
         Arc::new(App {
+            law: std::sync::RwLock::new(Arc::new(law)),
             config,
             renderer: Renderer::embedded(),
             cache: cache::Cache::default(),
@@ -80,6 +97,17 @@ impl App {
             batch: Mutex::new(batch::Progress::default()),
             imports: Mutex::new(import::Staged::default()),
         })
+    }
+
+    /// The rules in force now.
+    pub fn law(&self) -> Arc<Law> {
+        Arc::clone(&self.law.read().unwrap_or_else(|e| e.into_inner()))
+    }
+
+    /// Puts new rules in force; statements computed under the old ones are forgotten.
+    pub(crate) fn set_law(&self, law: Law) {
+        *self.law.write().unwrap_or_else(|e| e.into_inner()) = Arc::new(law);
+        self.cache.forget_computed();
     }
 
     /// The date of the day (the `--as-of` given, else the caller's clock).
@@ -101,7 +129,7 @@ pub fn router(app: Arc<App>) -> Router {
         .route("/new", get(forms::new_page).post(forms::new_dossier))
         .route("/import", get(import::page).post(import::upload))
         .route("/import/confirm", post(import::confirm))
-        .route("/rules", get(html::rules_page))
+        .route("/rules", get(html::rules_page).post(rules_form::add))
         .route("/batch", get(batch::page).post(batch::start))
         .route("/batch/files/{file}", get(batch::file))
         .route("/api/dossiers", get(api::dossiers))

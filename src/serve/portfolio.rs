@@ -105,7 +105,7 @@ pub fn rows(app: &App, as_of: NaiveDate) -> Vec<Row> {
             Load::Ok { loaded, content } => {
                 let c = app
                     .cache
-                    .computed(&loaded, content, &app.config.rules, as_of);
+                    .computed(&loaded, content, &app.law().rules, as_of);
                 Outcome::Loaded(Box::new(figures(&loaded.dossier, &c, as_of)))
             }
         };

@@ -59,6 +59,7 @@ fn config(root: &Path, token: Option<&str>) -> Config {
             .map(|(p, t)| (p.to_string(), t.to_string()))
             .collect(),
         rules_overlay: None,
+        rules_base: None,
         today: Arc::new(move || date),
         token: token.map(str::to_string),
         csrf: CSRF.to_string(),
@@ -998,4 +999,77 @@ async fn the_batch_button_produces_what_is_due_with_links() {
             .status,
         StatusCode::NOT_FOUND
     );
+}
+
+#[tokio::test]
+async fn the_rules_form_adds_a_value_into_the_overlay_and_puts_it_in_force() {
+    let root = served_folder("rules-form");
+    let overlay = root.join("surcouche");
+    let mut c = config(&root, None);
+    c.rules_overlay = Some(overlay.clone());
+    let app = App::new(c);
+    let day: chrono::NaiveDate = "2026-09-01".parse().unwrap();
+    let ecb = |app: &Arc<App>| {
+        app.law()
+            .rules
+            .rule("ecb-mro")
+            .unwrap()
+            .value_at(day)
+            .map(|v| v.value)
+    };
+    assert_eq!(ecb(&app), None);
+    let page = get(&app, "/rules?as_of=2026-09-01").await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(page.text().contains("name=\"source\""), "the form is shown");
+    let fields = [
+        ("csrf", CSRF),
+        ("as_of", "2026-09-01"),
+        ("id", "ecb-mro"),
+        ("from", "2026-02-06"),
+        ("to", "2026-12-01"),
+        ("value", "2.15"),
+        (
+            "source",
+            "https://data.ecb.europa.eu/main-figures/ecb-interest-rates-and-exchange-rates/key-ecb-interest-rates",
+        ),
+        ("note", "MRO rate unchanged"),
+        ("checked", "2026-12-01"),
+    ];
+    // Without the CSRF token: 403, nothing written.
+    let no_csrf = post_form(&app, "/rules", &fields[1..]).await;
+    assert_eq!(no_csrf.status, StatusCode::FORBIDDEN);
+    assert!(!overlay.exists());
+    // A comma decimal is refused with its reason, nothing written, the fields kept.
+    let mut comma = fields;
+    comma[5] = ("value", "2,15");
+    let refused = post_form(&app, "/rules", &comma).await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        refused.text().contains("with a point"),
+        "{}",
+        refused.text()
+    );
+    assert!(refused.text().contains("MRO rate unchanged"));
+    assert!(!overlay.exists());
+    // Added: the file is in the overlay and the value in force for every page.
+    let added = post_form(&app, "/rules", &fields).await;
+    assert_eq!(added.status, StatusCode::OK, "{}", added.text());
+    assert!(added.text().contains("added ecb-mro"), "{}", added.text());
+    let file = overlay.join("bce/taux-refinancement.toml");
+    let text = std::fs::read_to_string(&file).unwrap();
+    assert!(
+        text.contains("value = \"2.15\"") && text.contains("last_checked = 2026-12-01"),
+        "{text}"
+    );
+    assert_eq!(ecb(&app), Some("2.15".parse().unwrap()));
+    // The same dates again overlap: refused, the file unchanged.
+    let again = post_form(&app, "/rules", &fields).await;
+    assert_eq!(again.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(std::fs::read_to_string(&file).unwrap(), text);
+    // A server started without an overlay says how to get one.
+    let plain = App::new(config(&root, None));
+    let none = post_form(&plain, "/rules", &fields).await;
+    assert_eq!(none.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(none.text().contains("--rules-overlay"));
+    let _ = std::fs::remove_dir_all(&root);
 }
