@@ -46,6 +46,7 @@ fn main() {
         rules: Rules::embedded(),
         rule_files: Vec::new(),
         rules_overlay: None,
+        rules_base: None,
         today: Arc::new(move || date),
         token: None,
         csrf: "bench".to_string(),
