@@ -163,7 +163,8 @@ fn read_pieces(loaded: &Loaded) -> anyhow::Result<Vec<File>> {
         .invoices
         .iter()
         .filter_map(|i| i.piece.as_deref())
-        .chain(d.events.iter().filter_map(|e| e.piece.as_deref()));
+        .chain(d.events.iter().filter_map(|e| e.piece.as_deref()))
+        .chain(d.payment_plan.iter().filter_map(|p| p.piece.as_deref()));
     let mut pieces: Vec<File> = Vec::new();
     for piece in named {
         let real = root

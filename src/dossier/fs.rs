@@ -136,9 +136,18 @@ pub fn check_pieces(dossier: &Dossier, dir: &Path, file: &str) -> Problems {
                     .as_ref()
                     .map(|p| (format!("invoices[{i}].piece"), p))
             })
-            .chain(dossier.events.iter().enumerate().filter_map(|(i, ev)| {
-                ev.piece.as_ref().map(|p| (format!("events[{i}].piece"), p))
-            }));
+            .chain(
+                dossier.events.iter().enumerate().filter_map(|(i, ev)| {
+                    ev.piece.as_ref().map(|p| (format!("events[{i}].piece"), p))
+                }),
+            )
+            .chain(
+                dossier
+                    .payment_plan
+                    .iter()
+                    .filter_map(|p| p.piece.as_ref())
+                    .map(|p| ("payment_plan.piece".to_string(), p)),
+            );
     for (field, piece) in pieces {
         let target = root.join(piece);
         let problem = match target.canonicalize() {

@@ -305,9 +305,22 @@ impl<'a> Context<'a> {
         }
         // C. civ. 1344-1: interest runs from the first formal notice received; a later notice
         // recalls it rather than starting it again.
+        // b2c after a payment plan's end: legal interest runs from the day after (spec §6).
+        let plan_end = match self.statement.plan.as_ref().map(|p| &p.status) {
+            Some(crate::calc::payment_plan::PlanStatus::Ended { on, .. })
+                if self.regime == Regime::B2c =>
+            {
+                Some(*on)
+            }
+            _ => None,
+        };
         values.insert(
             "interest_start",
             match self.facts.first_formal_notice() {
+                _ if plan_end.is_some() => format!(
+                    "courent depuis le {}, lendemain de la déchéance du terme de l'échéancier",
+                    date_long_fr(plan_end.and_then(|d| d.succ_opt()).unwrap_or(date))
+                ),
                 Some(d) if d < date => format!(
                     "courent depuis {} mise en demeure reçue le {}",
                     if self.je { "ma" } else { "notre" },
@@ -604,15 +617,89 @@ impl Context<'_> {
                     .collect::<Vec<_>>(),
             )
         };
+        // A letter's "malgré …": the reminders, then the formal notice already received.
+        let steps = enumerate_fr(
+            &[reminders.clone(), self.facts.formal_notice_phrase(voice)]
+                .into_iter()
+                .filter(|s| !s.is_empty())
+                .collect::<Vec<_>>(),
+        );
         json!({
+            "steps": steps,
+            "plan": self.plan_sentence().map(|p| typo_fr(&p)).unwrap_or_default(),
             "reminders_capitalized": upper_first(&reminders),
             "reminders_left": if self.facts.reminders.len() > 1 { "restées" } else { "restée" },
             "reminders": reminders,
             "formal_notice": self.facts.formal_notice_phrase(voice),
             "court_steps": court_steps,
-            "no_formal_notice": "Aucune mise en demeure n'a été adressée au débiteur avant la présente requête.",
+            // An instalment notice is a formal notice too (stated by the plan's sentence).
+            "no_formal_notice": if self.dossier.events.iter().any(|e| e.kind == crate::dossier::EventKind::InstalmentNotice && e.date <= self.date) {
+                ""
+            } else {
+                "Aucune mise en demeure n'a été adressée au débiteur avant la présente requête."
+            },
             "disputes": disputes.iter().map(|d| typo_fr(d)).collect::<Vec<_>>(),
         })
+    }
+}
+
+impl Context<'_> {
+    /// The payment plan that ended, as a court request or a later demand states it: "L'échéancier
+    /// de paiement convenu le 2 mars 2026 (pièce n° 3), qui vaut reconnaissance de la dette
+    /// (C. civ. 2240), a pris fin : …, la déchéance du terme est acquise depuis le 5 juin 2026."
+    fn plan_sentence(&self) -> Option<String> {
+        use crate::calc::payment_plan::{EndCause, PlanStatus};
+        let plan = self.statement.plan.as_ref()?;
+        let PlanStatus::Ended { on, by } = &plan.status else {
+            return None;
+        };
+        let exhibit = |source: &PieceSource| {
+            self.pieces
+                .iter()
+                .position(|p| p.source == *source)
+                .map(|i| format!(" (pièce n°\u{a0}{})", i + 1))
+        };
+        let event_exhibit = |kind: crate::dossier::EventKind, date: NaiveDate| {
+            self.dossier
+                .events
+                .iter()
+                .position(|e| e.kind == kind && e.date == date)
+                .and_then(|i| exhibit(&PieceSource::Event(i)))
+                .unwrap_or_default()
+        };
+        let agreed_exhibit = exhibit(&PieceSource::Plan)
+            .unwrap_or_else(|| event_exhibit(crate::dossier::EventKind::PlanAgreed, plan.agreed));
+        let unpaid = |pred: &dyn Fn(&crate::calc::payment_plan::InstalmentState) -> bool| {
+            plan.instalments
+                .iter()
+                .enumerate()
+                .find(|(_, i)| pred(i) && !i.unpaid().is_zero())
+                .map(|(k, i)| format!("l'échéance n°\u{a0}{} du {}", k + 1, date_long_fr(i.due)))
+        };
+        let cause = match by {
+            EndCause::Notice { notice, .. } => format!(
+                "{} étant restée impayée à l'expiration du délai donné par la relance d'échéance reçue le {}{}, ",
+                unpaid(&|i| i.notice_from <= *notice).unwrap_or_else(|| "une échéance".to_string()),
+                date_long_fr(*notice),
+                event_exhibit(crate::dossier::EventKind::InstalmentNotice, *notice)
+            ),
+            EndCause::Automatic { instalment } => format!(
+                "{} étant restée impayée {} jours après sa date, ",
+                unpaid(&|i| i.due == *instalment).unwrap_or_else(|| "une échéance".to_string()),
+                plan.grace_days
+            ),
+            EndCause::Recorded => String::new(),
+        };
+        Some(format!(
+            "L'échéancier de paiement convenu le {}{agreed_exhibit}, qui vaut reconnaissance de la dette (C. civ. 2240), a pris fin : {cause}la déchéance du terme est acquise depuis le {}{}.",
+            date_long_fr(plan.agreed),
+            date_long_fr(*on),
+            if matches!(by, EndCause::Recorded) {
+                event_exhibit(crate::dossier::EventKind::PlanEnded, *on)
+            } else {
+                String::new()
+            }
+        ))
     }
 }
 

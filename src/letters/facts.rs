@@ -26,6 +26,8 @@ pub(super) enum PieceSource {
     Invoice(String),
     /// Index in `dossier.events`.
     Event(usize),
+    /// The signed payment plan (`payment_plan.piece`).
+    Plan,
 }
 
 /// A recorded event the documents may state, with its exhibit number when it has a piece.
@@ -359,6 +361,37 @@ pub(super) fn pieces(d: &Dossier) -> Vec<Piece> {
                 source: PieceSource::Event(i),
             },
         ));
+    }
+    // The signed payment plan, unless an event (its plan-agreed) already gives that file.
+    if let Some(plan) = &d.payment_plan
+        && let Some(file) = &plan.piece
+        && !out.iter().any(|(_, p)| p.file == *file)
+    {
+        let date = plan.agreed.unwrap_or_default();
+        // Among the event pieces, in date order.
+        let first_event = out
+            .iter()
+            .position(|(_, p)| !matches!(p.source, PieceSource::Invoice(_)))
+            .unwrap_or(out.len());
+        let at = out[first_event..]
+            .iter()
+            .position(|(d, _)| *d > date)
+            .map_or(out.len(), |i| first_event + i);
+        out.insert(
+            at,
+            (
+                date,
+                Piece {
+                    title: match plan.agreed {
+                        Some(a) => format!("Échéancier de paiement accepté le {}", date_long_fr(a)),
+                        None => "Échéancier de paiement".to_string(),
+                    },
+                    date: plan.agreed.map(date_short_fr).unwrap_or_default(),
+                    file: file.clone(),
+                    source: PieceSource::Plan,
+                },
+            ),
+        );
     }
     out.into_iter().map(|(_, p)| p).collect()
 }

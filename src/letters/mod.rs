@@ -253,6 +253,7 @@ pub fn build_with(
     refuse(kind, dossier)?;
     refuse_in_insolvency(kind, dossier, statement)?;
     plan::refuse(kind, dossier, statement, rules)?;
+    refuse_under_kept_plan(kind, statement)?;
     // The plan's letters read the plan's statement as it is; the others claim what is due.
     let (due_only, not_yet_due) = if kind.family() == Family::Plan {
         (None, Vec::new())
@@ -315,6 +316,33 @@ fn past_due(statement: &Statement) -> (Option<Statement>, Vec<(String, chrono::N
     s.invoices.retain(|l| !early(l));
     s.totals = crate::calc::Totals::of(&s.invoices, statement.totals.overpaid);
     (Some(s), left_out)
+}
+
+/// A payment plan being kept binds the creditor (C. civ. 1103): no reminder, demand or court
+/// request for the invoices it covers until it ends; a missed instalment is notified with
+/// relance-echeance, the end with decheance-du-terme, after which the dunning resumes.
+fn refuse_under_kept_plan(kind: DocKind, statement: &Statement) -> Result<(), LetterError> {
+    use crate::calc::payment_plan::PlanStatus;
+    let Some(plan) = &statement.plan else {
+        return Ok(());
+    };
+    let demand = matches!(kind.family(), Family::Reminder | Family::FormalNotice)
+        || matches!(kind, DocKind::RequeteInjonction | DocKind::RequeteRefere);
+    if !demand || plan.status != PlanStatus::Kept {
+        return Ok(());
+    }
+    let next = plan
+        .next_unpaid()
+        .map(|i| format!(" (next instalment due {})", i.due))
+        .unwrap_or_default();
+    Err(LetterError::Refused {
+        document: kind.name(),
+        why: format!(
+            "the payment plan agreed on {} is being kept{next}: the debtor is not in default of the invoice(s) it covers ({}) while it runs; notify a missed instalment with relance-echeance, and its end with decheance-du-terme",
+            plan.agreed,
+            plan.invoices.join(", ")
+        ),
+    })
 }
 
 /// No demand and no action for a claim that arose before the opening of a sauvegarde,

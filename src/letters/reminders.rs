@@ -20,6 +20,36 @@ pub(super) fn data(ctx: &mut Context) -> Result<Map<String, Value>, LetterError>
             ),
         });
     }
+    if let Some(plan) = &ctx.statement.plan
+        && !matches!(
+            plan.status,
+            crate::calc::payment_plan::PlanStatus::Completed { .. }
+        )
+    {
+        return Err(LetterError::Refused {
+            document: ctx.kind.name(),
+            why: format!(
+                "a payment plan was agreed on {}: its letters (relance-echeance, decheance-du-terme) replace the reminders, and after its end the dunning resumes at the mise-en-demeure",
+                plan.agreed
+            ),
+        });
+    }
+    if let Some(d) = ctx.facts.disputes.first() {
+        return Err(LetterError::Refused {
+            document: ctx.kind.name(),
+            why: format!(
+                "the debtor disputed invoice(s) {} on {} (not acknowledged since): a reminder ignoring the dispute misstates the case; answer it, or render the mise-en-demeure, which states the dispute and maintains the claim",
+                d.invoices.join(", "),
+                d.fact.event.date
+            ),
+        });
+    }
+    if ctx.kind != DocKind::Relance1 && ctx.facts.reminders.is_empty() {
+        ctx.warnings.push(format!(
+            "{} reads as a later reminder, but no reminder is recorded: record the earlier one (`relance record --kind reminder`), or send relance-1",
+            ctx.kind.name()
+        ));
+    }
     if ctx.kind == DocKind::Relance1
         && let Some(last) = ctx.facts.reminders.last()
     {

@@ -23,14 +23,14 @@ fn every_document_of_every_test_dossier_fills_its_mentions() {
         ("tests/dossiers/b2c-metz", "2026-06-30"),
         ("tests/dossiers/b2g-commune", "2026-11-24"),
         ("tests/dossiers/c2x-particulier", "2026-06-30"),
-        ("tests/dossiers/agence-contractuel", "2026-06-30"),
+        ("tests/dossiers/agence-contractuel", "2026-03-31"),
     ] {
         let dz = example(dir);
         let s = compute(&dz, &rules, d(as_of)).unwrap();
         for kind in DocKind::for_dossier(&dz) {
             let built = build(kind, &dz, &s, &rules);
             // CPC 1407, 1409: no exhibit (b2c-metz, b2g-commune, c2x-particulier), or a disputed invoice
-            // (agence-contractuel): the request is refused, nothing else is.
+            // (agence-contractuel, before its dispute: no exhibit): the request is refused.
             let refused = matches!(
                 dir,
                 "tests/dossiers/b2c-metz"

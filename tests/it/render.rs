@@ -18,7 +18,7 @@ const DOSSIERS: [(&str, &str); 6] = [
     ("tests/dossiers/b2c-metz", "2026-06-30"),
     ("tests/dossiers/b2g-commune", "2026-11-24"),
     ("tests/dossiers/c2x-particulier", "2026-06-30"),
-    ("tests/dossiers/agence-contractuel", "2026-06-30"),
+    ("tests/dossiers/agence-contractuel", "2026-03-31"),
     ("tests/dossiers/b2g-refere", "2026-06-30"),
 ];
 
@@ -130,7 +130,7 @@ fn reminder_emails_carry_the_mentions_and_refuse_missing_data() {
         load_dir(&Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/dossiers/agence-contractuel"))
             .unwrap()
             .dossier;
-    let s = compute(&dz, &rules, d("2026-06-30")).unwrap();
+    let s = compute(&dz, &rules, d("2026-03-31")).unwrap();
     for kind in [DocKind::Relance1, DocKind::Relance2, DocKind::Relance3] {
         let data = build(kind, &dz, &s, &rules).unwrap();
         let email = render_email(kind.name(), &data.json).unwrap();
