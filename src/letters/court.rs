@@ -28,6 +28,25 @@ fn refusals(ctx: &mut Context) -> Result<(), LetterError> {
                 .any(|p| p.source == PieceSource::Invoice(l.number.clone()))
         })
         .count();
+    let without: Vec<String> = ctx
+        .lines
+        .iter()
+        .filter(|l| {
+            !ctx.pieces
+                .iter()
+                .any(|p| p.source == PieceSource::Invoice(l.number.clone()))
+        })
+        .map(|l| l.number.clone())
+        .collect();
+    if claimed_pieces > 0 && !without.is_empty() {
+        return Err(LetterError::Refused {
+            document,
+            why: format!(
+                "invoice(s) {} have no `piece`: the request would claim them without their proof (CPC 1407; the judge rejects what is not justified, CPC 1409): add invoices[].piece",
+                without.join(", ")
+            ),
+        });
+    }
     if claimed_pieces == 0 {
         let numbers: Vec<String> = ctx.lines.iter().map(|l| l.number.clone()).collect();
         let basis = if ctx.kind == DocKind::RequeteRefere {

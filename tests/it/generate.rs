@@ -37,6 +37,7 @@ pub fn write_dossiers(dir: &Path, n: usize, broken: bool) -> Vec<Expected> {
             let (text, outcome, document) = dossier(i, broken);
             if has_piece(i) {
                 std::fs::write(folder.join("pieces/facture.pdf"), &piece).expect("write a piece");
+                std::fs::write(folder.join("pieces/facture-2.pdf"), &piece).expect("write a piece");
             }
             std::fs::write(folder.join("dossier.toml"), text).expect("write a dossier");
             Expected {
@@ -160,10 +161,16 @@ fn dossier(i: usize, broken: bool) -> (String, &'static str, Option<&'static str
     // Every third dossier has a second, smaller invoice falling due later.
     let second = if i.is_multiple_of(3) && outcome != "skipped" {
         format!(
-            "\n[[invoices]]\nnumber = \"F-{i}-2\"\nissued = {}\ndue = {}\namount = \"{}.50\"\ndescription = \"Entretien\"\n",
+            "\n[[invoices]]\nnumber = \"F-{i}-2\"\nissued = {}\ndue = {}\namount = \"{}.50\"\ndescription = \"Entretien\"\n{}",
             plus(invoice_due, 5),
             plus(invoice_due, 35),
-            120 + i % 50
+            120 + i % 50,
+            // A request claims no invoice without its proof (CPC 1407).
+            if has_piece(i) {
+                "piece = \"pieces/facture-2.pdf\"\n"
+            } else {
+                ""
+            }
         )
     } else {
         String::new()
