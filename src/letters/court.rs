@@ -19,15 +19,6 @@ use crate::rules::Rules;
 /// recorded dispute is the "contestation sérieuse" the judge looks for (CJA R541-1).
 fn refusals(ctx: &mut Context) -> Result<(), LetterError> {
     let document = ctx.kind.name();
-    let claimed_pieces = ctx
-        .lines
-        .iter()
-        .filter(|l| {
-            ctx.pieces
-                .iter()
-                .any(|p| p.source == PieceSource::Invoice(l.number.clone()))
-        })
-        .count();
     let without: Vec<String> = ctx
         .lines
         .iter()
@@ -38,7 +29,7 @@ fn refusals(ctx: &mut Context) -> Result<(), LetterError> {
         })
         .map(|l| l.number.clone())
         .collect();
-    if claimed_pieces > 0 && !without.is_empty() {
+    if !without.is_empty() && without.len() < ctx.lines.len() {
         return Err(LetterError::Refused {
             document,
             why: format!(
@@ -47,8 +38,8 @@ fn refusals(ctx: &mut Context) -> Result<(), LetterError> {
             ),
         });
     }
-    if claimed_pieces == 0 {
-        let numbers: Vec<String> = ctx.lines.iter().map(|l| l.number.clone()).collect();
+    if !without.is_empty() {
+        let numbers = without;
         let basis = if ctx.kind == DocKind::RequeteRefere {
             "without the invoice nothing shows an obligation that is not seriously disputable (CJA R541-1)"
         } else {

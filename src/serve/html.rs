@@ -188,7 +188,7 @@ pub struct RulesNotice {
 pub fn rules_view(app: &App, date: NaiveDate, notice: &RulesNotice) -> Response {
     // Every field of the form has a value to show, empty when not typed.
     let mut values = notice.values.clone();
-    for name in ["id", "from", "to", "value", "source", "note", "checked"] {
+    for name in super::rules_form::FIELDS {
         values.entry(name.to_string()).or_default();
     }
     let notice = RulesNotice {

@@ -17,7 +17,7 @@ use super::{App, Law};
 use crate::cli::rules_update::{AddRequest, add_value};
 
 /// The fields of the form, kept as typed on a refusal.
-const FIELDS: [&str; 7] = ["id", "from", "to", "value", "source", "note", "checked"];
+pub(super) const FIELDS: [&str; 7] = ["id", "from", "to", "value", "source", "note", "checked"];
 
 /// The longest field accepted (a URL, a note).
 const MAX_FIELD: usize = 2000;
