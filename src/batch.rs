@@ -14,7 +14,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::bundle::File;
 use crate::calc::Statement;
-use crate::documents::{RenderOptions, Renderer, render_email};
+use crate::documents::{Renderer, render_email};
 use crate::dossier::Dossier;
 use crate::letters::{DocKind, build};
 use crate::plan::{Plan, Status};
@@ -210,7 +210,7 @@ pub fn produce(
     let mut out = Produced::default();
     let pdf = |kind: DocKind, out: &mut Produced| -> Result<serde_json::Value, String> {
         let data = build(kind, dossier, statement, rules).map_err(|e| e.to_string())?;
-        let opts = RenderOptions::new(data.date, data.reference.clone());
+        let opts = data.render_options();
         let bytes = renderer
             .render_pdf(&format!("{}.typ", kind.name()), &data.json, &opts)
             .map_err(|e| format!("{}: {e}", kind.name()))?;

@@ -63,7 +63,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
                 continue;
             }
         };
-        let opts = crate::documents::RenderOptions::new(data.date, data.reference.clone());
+        let opts = data.render_options();
         let pdf = renderer.render_pdf(&format!("{}.typ", kind.name()), &data.json, &opts)?;
         pdfs.push(File::new(format!("{}.pdf", kind.name()), pdf));
     }

@@ -8,7 +8,7 @@ use chrono::NaiveDate;
 
 use super::{RulesArg, as_of_or_today, write_atomic};
 use crate::calc::compute;
-use crate::documents::{Attachment, RenderOptions, Renderer, render_email};
+use crate::documents::{Attachment, Renderer, render_email};
 use crate::letters::{DocKind, LetterError, Options, build_with};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -114,7 +114,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
                 eprintln!("warning: {}: {w}", kind.name());
             }
         }
-        let mut opts = RenderOptions::new(data.date, data.reference.clone());
+        let mut opts = data.render_options();
         if args.attach_statement {
             opts = opts.with_attachment(Attachment {
                 name: "decompte.json".to_string(),

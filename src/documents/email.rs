@@ -1,4 +1,4 @@
-//! Plain-text emails for the reminders and the payment-plan letters
+//! Plain-text emails for the reminders, the payment-plan letters and the statement of account
 //! (`letter-templates/email/*.hbs`), rendered with
 //! handlebars in strict mode: a variable the data does not hold is an error, never an empty
 //! string. The text is plain: nothing is HTML-escaped.
@@ -32,6 +32,10 @@ const TEMPLATES: &[(&str, &str)] = &[
     (
         "decheance-du-terme",
         include_str!("../../letter-templates/email/decheance-du-terme.hbs"),
+    ),
+    (
+        "releve-de-compte",
+        include_str!("../../letter-templates/email/releve-de-compte.hbs"),
     ),
 ];
 

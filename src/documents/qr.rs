@@ -54,6 +54,17 @@ pub fn epc_payload(name: &str, iban: &str, amount: Decimal, remittance: &str) ->
 /// as fit); `None` when the creditor has no IBAN or nothing is due.
 pub fn dossier_payload(dossier: &Dossier, statement: &Statement) -> Option<String> {
     let iban = dossier.creditor.iban.as_deref()?;
+    epc_payload(
+        &dossier.creditor.name,
+        iban,
+        statement.totals.total_due,
+        &remittance(statement),
+    )
+}
+
+/// The remittance text of a payment of `statement`: the dossier's reference and the
+/// numbers of the invoices still owed, as many whole numbers as fit in 140 characters.
+pub fn remittance(statement: &Statement) -> String {
     let mut remittance = statement.reference.clone();
     for l in statement
         .invoices
@@ -66,12 +77,27 @@ pub fn dossier_payload(dossier: &Dossier, statement: &Statement) -> Option<Strin
         remittance.push(' ');
         remittance.push_str(&l.number);
     }
-    epc_payload(
-        &dossier.creditor.name,
-        iban,
-        statement.totals.total_due,
-        &remittance,
-    )
+    remittance
+}
+
+/// The code of `payload` as an SVG image: error correction level M (EPC069-12 §3.2),
+/// black modules on white with the four-module quiet zone, drawn as paths so that the
+/// PDF holds vectors a scanner reads at any size. Deterministic: the same payload gives
+/// the same bytes.
+///
+/// # Errors
+/// The payload does not fit a QR code (it cannot: an EPC payload is at most 331 bytes).
+pub fn svg(payload: &str) -> Result<Vec<u8>, String> {
+    use qrcode::render::svg;
+    use qrcode::{EcLevel, QrCode};
+    let code = QrCode::with_error_correction_level(payload.as_bytes(), EcLevel::M)
+        .map_err(|e| format!("the EPC payload does not fit a QR code: {e}"))?;
+    let image = code
+        .render::<svg::Color>()
+        .quiet_zone(true)
+        .module_dimensions(4, 4)
+        .build();
+    Ok(image.into_bytes())
 }
 
 /// A line of the payload holds no line break or other control character.

@@ -70,6 +70,9 @@ pub struct RenderOptions {
     pub pdfa: PdfA,
     /// Files to embed, at most 16.
     pub attachments: Vec<Attachment>,
+    /// The EPC payload of a SEPA transfer ([`super::qr::epc_payload`]): the renderer draws
+    /// its QR code and serves it to the template as the image `/epc-qr.svg`.
+    pub epc_qr: Option<String>,
 }
 
 impl RenderOptions {
@@ -80,6 +83,7 @@ impl RenderOptions {
             ident: ident.into(),
             pdfa: PdfA::A2b,
             attachments: Vec::new(),
+            epc_qr: None,
         }
     }
 
@@ -319,6 +323,10 @@ impl Renderer {
             .iter()
             .map(|a| Bytes::new(a.bytes.clone()))
             .collect();
+        let qr = match &opts.epc_qr {
+            Some(payload) => Some(Bytes::new(super::qr::svg(payload).map_err(options_error)?)),
+            None => None,
+        };
         let mut page_count = None;
         for _ in 0..MAX_PASSES {
             let render = render_info(opts, page_count);
@@ -329,6 +337,7 @@ impl Renderer {
                 data.clone(),
                 render,
                 attachments.clone(),
+                qr.clone(),
             );
             let document = compile(&world, template)?;
             let pages = document.pages().len();
@@ -399,7 +408,7 @@ fn check_options(opts: &RenderOptions) -> Result<(), String> {
 }
 
 /// `/render.json`: what the shared style module needs from the renderer: the
-/// attachments to embed, and the page count once a first pass has found more than one
+/// attachments to embed, whether `/epc-qr.svg` exists, and the page count once a first pass has found more than one
 /// page (see [`Renderer::compile_letter`]).
 fn render_info(opts: &RenderOptions, page_count: Option<usize>) -> Bytes {
     let attachments: Vec<serde_json::Value> = opts
@@ -415,7 +424,11 @@ fn render_info(opts: &RenderOptions, page_count: Option<usize>) -> Bytes {
             })
         })
         .collect();
-    let info = serde_json::json!({ "attachments": attachments, "page_count": page_count });
+    let info = serde_json::json!({
+        "attachments": attachments,
+        "page_count": page_count,
+        "epc_qr": opts.epc_qr.is_some(),
+    });
     Bytes::new(serde_json::to_vec(&info).expect("a serde_json::Value always serialises"))
 }
 

@@ -13,7 +13,8 @@
 //! leaked and capped at 65,535, so an id per letter would eventually panic):
 //! - `/data.json`: the caller's data;
 //! - `/render.json`: what the renderer tells the style module (the attachments list);
-//! - `/attachments/0`, `/attachments/1`, ...: the attachments' bytes.
+//! - `/attachments/0`, `/attachments/1`, ...: the attachments' bytes;
+//! - `/epc-qr.svg`: the EPC QR code of a SEPA transfer, when the letter carries one.
 
 use std::sync::LazyLock;
 
@@ -66,6 +67,7 @@ fn intern(path: &str) -> FileId {
 
 static DATA_ID: LazyLock<FileId> = LazyLock::new(|| intern("/data.json"));
 static RENDER_ID: LazyLock<FileId> = LazyLock::new(|| intern("/render.json"));
+static QR_ID: LazyLock<FileId> = LazyLock::new(|| intern("/epc-qr.svg"));
 static ATTACHMENT_IDS: LazyLock<Vec<FileId>> = LazyLock::new(|| {
     (0..MAX_ATTACHMENTS)
         .map(|i| intern(&attachment_path(i)))
@@ -86,6 +88,7 @@ pub(crate) struct LetterWorld<'a> {
     data: Bytes,
     render: Bytes,
     attachments: Vec<Bytes>,
+    qr: Option<Bytes>,
 }
 
 impl<'a> LetterWorld<'a> {
@@ -97,6 +100,7 @@ impl<'a> LetterWorld<'a> {
         data: Bytes,
         render: Bytes,
         attachments: Vec<Bytes>,
+        qr: Option<Bytes>,
     ) -> Self {
         debug_assert!(attachments.len() <= MAX_ATTACHMENTS);
         Self {
@@ -106,6 +110,7 @@ impl<'a> LetterWorld<'a> {
             data,
             render,
             attachments,
+            qr,
         }
     }
 
@@ -116,6 +121,9 @@ impl<'a> LetterWorld<'a> {
         }
         if id == *RENDER_ID {
             return Some(self.render.clone());
+        }
+        if id == *QR_ID {
+            return self.qr.clone();
         }
         let index = ATTACHMENT_IDS.iter().position(|&a| a == id)?;
         self.attachments.get(index).cloned()

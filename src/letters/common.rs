@@ -48,6 +48,9 @@ pub(super) struct Context<'a> {
     pub lines: Vec<&'a InvoiceLine>,
     pub claim_basis: String,
     pub payment_means: String,
+    /// What the letter asks the debtor to pay now, and the remittance text it asks for:
+    /// the EPC QR code's amount and text, when the creditor has an IBAN.
+    pub pay: Option<(rust_decimal::Decimal, String)>,
     pub pieces: Vec<Piece>,
     pub facts: Facts<'a>,
     /// An individual creditor writing itself: "je", not "nous".
@@ -92,7 +95,8 @@ impl<'a> Context<'a> {
             }
         };
         let agency = match kind {
-            DocKind::RequeteInjonction | DocKind::RequeteRefere => None,
+            // The statement of account is the creditor's own book-keeping document.
+            DocKind::RequeteInjonction | DocKind::RequeteRefere | DocKind::ReleveDeCompte => None,
             _ => dossier.agency.as_ref(),
         };
         let signatory = match &dossier.creditor.signatory {
@@ -144,6 +148,7 @@ impl<'a> Context<'a> {
             lines,
             claim_basis,
             payment_means,
+            pay: None,
             pieces,
             facts,
             je,
@@ -870,6 +875,7 @@ fn subject(kind: DocKind, numbers: &[String]) -> String {
         DocKind::Relance3 => format!("Dernière relance avant mise en demeure — {what}"),
         DocKind::MiseEnDemeure => format!("Mise en demeure de payer — {what}"),
         DocKind::Decompte => "Décompte de la créance".to_string(),
+        DocKind::ReleveDeCompte => "Relevé de compte".to_string(),
         DocKind::Bordereau => "Bordereau des pièces communiquées".to_string(),
         DocKind::RequeteInjonction => "Requête en injonction de payer".to_string(),
         DocKind::RequeteRefere => "Requête en référé-provision".to_string(),

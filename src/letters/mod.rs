@@ -58,10 +58,13 @@ pub enum DocKind {
     RelanceEcheance,
     /// The notification that the payment plan has ended: the whole is due again (spec §6).
     DecheanceDuTerme,
+    /// The statement of account (relevé de compte) sent to the debtor: every invoice and
+    /// payment with the running balance, the accessories due, the balance.
+    ReleveDeCompte,
 }
 
 impl DocKind {
-    pub const ALL: [DocKind; 11] = [
+    pub const ALL: [DocKind; 12] = [
         DocKind::Relance1,
         DocKind::Relance2,
         DocKind::Relance3,
@@ -73,6 +76,7 @@ impl DocKind {
         DocKind::PropositionEcheancier,
         DocKind::RelanceEcheance,
         DocKind::DecheanceDuTerme,
+        DocKind::ReleveDeCompte,
     ];
 
     /// The documents this dossier can lead to: the court request of its procedure only (an
@@ -114,6 +118,7 @@ impl DocKind {
             DocKind::PropositionEcheancier => "proposition-echeancier",
             DocKind::RelanceEcheance => "relance-echeance",
             DocKind::DecheanceDuTerme => "decheance-du-terme",
+            DocKind::ReleveDeCompte => "releve-de-compte",
         }
     }
 
@@ -131,6 +136,7 @@ impl DocKind {
             DocKind::PropositionEcheancier => "ECH",
             DocKind::RelanceEcheance => "RE",
             DocKind::DecheanceDuTerme => "DDT",
+            DocKind::ReleveDeCompte => "RDC",
         }
     }
 
@@ -143,7 +149,7 @@ impl DocKind {
         match self {
             DocKind::Relance1 | DocKind::Relance2 | DocKind::Relance3 => Family::Reminder,
             DocKind::MiseEnDemeure => Family::FormalNotice,
-            DocKind::Decompte => Family::Statement,
+            DocKind::Decompte | DocKind::ReleveDeCompte => Family::Statement,
             DocKind::Bordereau | DocKind::RequeteInjonction | DocKind::RequeteRefere => {
                 Family::Court
             }
@@ -164,6 +170,7 @@ impl DocKind {
                 | DocKind::PropositionEcheancier
                 | DocKind::RelanceEcheance
                 | DocKind::DecheanceDuTerme
+                | DocKind::ReleveDeCompte
         )
     }
 }
@@ -221,6 +228,19 @@ pub struct DocData {
     pub json: Value,
     /// For the user (English, on stderr), never printed in the document.
     pub warnings: Vec<String>,
+    /// The EPC QR code's payload (a SEPA transfer of what the letter asks to pay), for the
+    /// letters that ask for a payment when the creditor has an IBAN.
+    pub epc_payload: Option<String>,
+}
+
+impl DocData {
+    /// The options the document renders with: its date, its reference as the PDF's id and
+    /// its QR code.
+    pub fn render_options(&self) -> crate::documents::RenderOptions {
+        let mut opts = crate::documents::RenderOptions::new(self.date, self.reference.clone());
+        opts.epc_qr = self.epc_payload.clone();
+        opts
+    }
 }
 
 /// Builds the data of `kind` for `dossier` as of `statement.as_of` (the letter's date).
@@ -254,12 +274,14 @@ pub fn build_with(
     refuse_in_insolvency(kind, dossier, statement)?;
     plan::refuse(kind, dossier, statement, rules)?;
     refuse_under_kept_plan(kind, statement)?;
-    // The plan's letters read the plan's statement as it is; the others claim what is due.
-    let (due_only, not_yet_due) = if kind.family() == Family::Plan {
-        (None, Vec::new())
-    } else {
-        past_due(statement)
-    };
+    // The plan's letters read the plan's statement as it is, the statement of account lists
+    // every invoice; the others claim what is due.
+    let (due_only, not_yet_due) =
+        if kind.family() == Family::Plan || kind == DocKind::ReleveDeCompte {
+            (None, Vec::new())
+        } else {
+            past_due(statement)
+        };
     let statement = due_only.as_ref().unwrap_or(statement);
     if !matches!(kind.family(), Family::Statement | Family::Plan)
         && statement.invoices.iter().all(|l| l.total_due().is_zero())
@@ -288,6 +310,16 @@ pub fn build_with(
     };
     let mut json = ctx.base_json();
     json.extend(own);
+    if matches!(kind.family(), Family::Reminder | Family::FormalNotice)
+        || (kind == DocKind::ReleveDeCompte
+            && statement.totals.total_due > rust_decimal::Decimal::ZERO)
+    {
+        ctx.pay = Some((
+            statement.totals.total_due,
+            crate::documents::qr::remittance(statement),
+        ));
+    }
+    let epc_payload = epc(&ctx, &mut json);
     Ok(DocData {
         kind,
         reference: ctx.reference,
@@ -295,7 +327,30 @@ pub fn build_with(
         mentions: ctx.mentions,
         json: Value::Object(json),
         warnings: ctx.warnings,
+        epc_payload,
     })
+}
+
+/// The EPC QR code of the payment the letter asks for (`ctx.pay`), to the creditor's IBAN,
+/// and its caption in the data (`epc_qr`: amount and remittance text). None for a public
+/// payer: its accountant pays by mandat from the account designated in the contract, not
+/// from a scan.
+fn epc(ctx: &common::Context, json: &mut serde_json::Map<String, Value>) -> Option<String> {
+    let (amount, remittance) = ctx.pay.as_ref()?;
+    let iban = ctx.dossier.creditor.iban.as_deref()?;
+    if ctx.dossier.debtor.is_public_person() {
+        return None;
+    }
+    let payload =
+        crate::documents::qr::epc_payload(&ctx.dossier.creditor.name, iban, *amount, remittance)?;
+    json.insert(
+        "epc_qr".into(),
+        serde_json::json!({
+            "amount": crate::documents::format::format_eur(*amount),
+            "remittance": remittance,
+        }),
+    );
+    Some(payload)
 }
 
 /// The statement of what is due on its date: a document claims only invoices whose due date
@@ -357,7 +412,8 @@ fn refuse_in_insolvency(
     let Some(opened) = d.debtor.insolvency_opened else {
         return Ok(());
     };
-    if matches!(kind.family(), Family::Statement) || kind == DocKind::Bordereau {
+    // The statement of account invites payment: it is a demand here (L622-7).
+    if kind == DocKind::Decompte || kind == DocKind::Bordereau {
         return Ok(());
     }
     let before: Vec<&str> = statement

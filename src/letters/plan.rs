@@ -341,7 +341,24 @@ fn notice(ctx: &mut Context, rules: &Rules) -> Result<Map<String, Value>, Letter
         }),
     );
     m.insert("payment_means".into(), json!(ctx.payment_means));
+    ctx.pay = Some((
+        claimed,
+        instalment_remittance(&ctx.dossier.reference, &missed),
+    ));
     Ok(m)
+}
+
+/// "DOS-2026-0042 ECHEANCE 2 3": the dossier's reference and the numbers of the
+/// instalments a payment settles, the remittance text of its QR code.
+pub(super) fn instalment_remittance(
+    reference: &str,
+    instalments: &[(usize, &InstalmentState)],
+) -> String {
+    let numbers: Vec<String> = instalments
+        .iter()
+        .map(|(k, _)| (k + 1).to_string())
+        .collect();
+    format!("{reference} ECHEANCE {}", numbers.join(" "))
 }
 
 /// The déchéance du terme: what ended the plan, from the statement and the records, and the

@@ -93,6 +93,12 @@ pub(super) fn data(ctx: &mut Context, rules: &Rules) -> Result<Map<String, Value
         json!(state.instalments.len().to_string()),
     );
     m.insert("payment_means".into(), json!(ctx.payment_means));
+    if let Some(first) = state.instalments.first() {
+        ctx.pay = Some((
+            first.amount,
+            super::plan::instalment_remittance(&d.reference, &[(0, first)]),
+        ));
+    }
     Ok(m)
 }
 

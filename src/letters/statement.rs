@@ -18,8 +18,93 @@ use crate::rules::Unit;
 /// What the statement adds to the shared data: the statement itself, formatted.
 pub(super) fn data(ctx: &mut Context) -> Map<String, Value> {
     let mut m = Map::new();
-    m.insert("statement".into(), statement_json(ctx));
+    if ctx.kind == super::DocKind::ReleveDeCompte {
+        m.insert("account".into(), account_json(ctx));
+    } else {
+        m.insert("statement".into(), statement_json(ctx));
+    }
     m
+}
+
+/// The statement of account (relevé de compte): the entries in date order with the running
+/// balance, the accessories due on the date, the balance and what it means for the reader.
+fn account_json(ctx: &Context) -> Value {
+    let a = crate::report::account::of(ctx.dossier, ctx.statement);
+    let item = if ctx.dossier.terms.claims == ClaimKind::Rents {
+        "Loyer"
+    } else {
+        "Facture"
+    };
+    let money = |d: rust_decimal::Decimal| {
+        if d.is_zero() {
+            String::new()
+        } else {
+            euros_fr(d)
+        }
+    };
+    let due_of: std::collections::BTreeMap<&str, NaiveDate> = ctx
+        .dossier
+        .invoices
+        .iter()
+        .map(|i| (i.number.as_str(), i.due))
+        .collect();
+    let entries: Vec<Value> = a
+        .entries
+        .iter()
+        .map(|e| {
+            let label = if e.kind == "invoice" {
+                match due_of.get(e.label.as_str()) {
+                    Some(due) => format!(
+                        "{item} n°\u{a0}{}, échéance {}",
+                        e.label,
+                        date_short_fr(*due)
+                    ),
+                    None => format!("{item} n°\u{a0}{}", e.label),
+                }
+            } else {
+                format!("Règlement\u{a0}: {}", e.label)
+            };
+            json!({
+                "date": date_short_fr(e.date),
+                "label": label,
+                "debit": money(e.debit),
+                "credit": money(e.credit),
+                "balance": euros_fr(e.balance),
+            })
+        })
+        .collect();
+    let accessories_label = match ctx.statement.regime {
+        Regime::B2b => "Pénalités de retard",
+        Regime::B2g => "Intérêts moratoires",
+        Regime::B2c | Regime::C2x => "Intérêts au taux légal",
+    };
+    let mut rows = Vec::new();
+    if !a.accessories.is_zero() {
+        rows.push(json!({"label": accessories_label, "amount": euros_fr(a.accessories)}));
+    }
+    if !a.indemnities.is_zero() {
+        rows.push(json!({"label": "Indemnités forfaitaires pour frais de recouvrement", "amount": euros_fr(a.indemnities)}));
+    }
+    if !a.waived.is_zero() {
+        rows.push(json!({"label": "Remise consentie par l'échéancier", "amount": minus(a.waived)}));
+    }
+    let state = match a.balance.cmp(&rust_decimal::Decimal::ZERO) {
+        std::cmp::Ordering::Greater => "due",
+        std::cmp::Ordering::Less => "credit",
+        std::cmp::Ordering::Equal => "zero",
+    };
+    json!({
+        "as_of": date_long_fr(a.as_of),
+        "entries": entries,
+        "subtotal": euros_fr(a.entries.last().map_or(rust_decimal::Decimal::ZERO, |e| e.balance)),
+        "rows": rows,
+        "balance": euros_fr(a.balance.abs()),
+        "balance_signed": euros_fr(a.balance),
+        "state": state,
+        "is_due": state == "due",
+        "is_credit": state == "credit",
+        "is_settled": state == "zero",
+    })
 }
 
 /// The amount as a deduction: "−500,00 €" with a real minus sign.

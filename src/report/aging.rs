@@ -214,3 +214,43 @@ pub fn to_csv(a: &Aging) -> String {
     ));
     out
 }
+
+/// The data of the PDF report (`letter-templates/balance-agee.typ`): the totals, the
+/// buckets with the height of their bar (per mille of the largest), the `largest` rows.
+pub fn pdf_data(a: &Aging, largest: usize) -> serde_json::Value {
+    use crate::documents::format::{format_date_long, format_eur};
+    use serde_json::json;
+    let max = a.buckets.iter().copied().max().unwrap_or(Decimal::ZERO);
+    let permille = |v: Decimal| -> i64 {
+        if max.is_zero() {
+            return 0;
+        }
+        let p = (v * Decimal::from(1000) / max).round();
+        i64::try_from(p).unwrap_or(0)
+    };
+    let partial = a.rows.iter().filter(|r| r.partial).count();
+    json!({
+        "as_of": format_date_long(a.as_of),
+        "dossiers": match a.rows.len() { 1 => "1 dossier".to_string(), n => format!("{n} dossiers") },
+        "principal": format_eur(a.principal),
+        "total_due": format_eur(a.total_due),
+        "partial": match partial {
+            0 => String::new(),
+            n => format!("{n} dossier(s) sans pénalités ni intérêts : un taux manque aux règles."),
+        },
+        "bucket_labels": BUCKETS_FR,
+        "buckets": BUCKETS_FR.iter().zip(a.buckets).map(|(label, v)| json!({
+            "label": label,
+            "amount": format_eur(v),
+            "permille": permille(v),
+        })).collect::<Vec<_>>(),
+        "largest": a.largest(largest).into_iter().map(|r| json!({
+            "reference": r.reference,
+            "debtor": r.debtor,
+            "buckets": r.buckets.iter().map(|v| format_eur(*v)).collect::<Vec<_>>(),
+            "principal": format_eur(r.principal),
+            "total_due": format_eur(r.total_due),
+            "stage": r.stage,
+        })).collect::<Vec<_>>(),
+    })
+}

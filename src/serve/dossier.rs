@@ -21,7 +21,6 @@ use super::{App, statement};
 use crate::batch::folder_name;
 use crate::bundle::File;
 use crate::calc::compute;
-use crate::documents::RenderOptions;
 use crate::dossier::fs::Loaded;
 use crate::dossier::{Channel, DebtorKind, Dossier, EventKind};
 use crate::letters::{DocKind, build};
@@ -314,7 +313,7 @@ fn preview_text(app: &App, kind: DocKind, d: &Dossier, s: &crate::calc::Statemen
         Ok(data) => data,
         Err(e) => return e.to_string(),
     };
-    let opts = RenderOptions::new(data.date, data.reference.clone());
+    let opts = data.render_options();
     app.renderer
         .render_text(&format!("{}.typ", kind.name()), &data.json, &opts)
         .unwrap_or_else(|e| e.to_string())
@@ -394,7 +393,7 @@ pub async fn document(
             Ok(data) => data,
             Err(e) => return refused(e.to_string()),
         };
-        let opts = RenderOptions::new(data.date, data.reference.clone());
+        let opts = data.render_options();
         match app
             .renderer
             .render_pdf(&format!("{}.typ", kind.name()), &data.json, &opts)
@@ -458,7 +457,7 @@ pub async fn bundle(
             let Ok(data) = build(kind, d, &s, rules) else {
                 continue;
             };
-            let opts = RenderOptions::new(data.date, data.reference.clone());
+            let opts = data.render_options();
             match app
                 .renderer
                 .render_pdf(&format!("{}.typ", kind.name()), &data.json, &opts)

@@ -18,6 +18,7 @@ mod plan_letters;
 mod props;
 mod record;
 mod render;
+mod reports;
 mod rules;
 mod serve;
 mod support;

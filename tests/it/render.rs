@@ -6,7 +6,7 @@ use std::path::Path;
 use std::process::Command;
 
 use relance::calc::compute;
-use relance::documents::{RenderOptions, Renderer, render_email};
+use relance::documents::{Renderer, render_email};
 use relance::dossier::fs::load_dir;
 use relance::letters::{DocKind, build};
 use relance::rules::Rules;
@@ -71,7 +71,7 @@ fn every_mandatory_mention_is_printed_in_every_document() {
                 }
                 r => r.unwrap(),
             };
-            let opts = RenderOptions::new(data.date, data.reference.clone());
+            let opts = data.render_options();
             let template = format!("{}.typ", kind.name());
             let text = fold(&renderer.render_text(&template, &data.json, &opts).unwrap());
             for m in &data.mentions {
@@ -90,7 +90,15 @@ fn every_mandatory_mention_is_printed_in_every_document() {
                 "{dir} {}: reference",
                 kind.name()
             );
-            if kind.is_letter() {
+            if kind == DocKind::ReleveDeCompte {
+                assert!(
+                    text.contains(&fold(
+                        data.json["account"]["balance_signed"].as_str().unwrap()
+                    )),
+                    "{dir} {}",
+                    kind.name()
+                );
+            } else if kind.is_letter() {
                 assert!(
                     text.contains(&fold(data.json["totals"]["outstanding"].as_str().unwrap())),
                     "{dir} {}",
@@ -222,6 +230,8 @@ fn render_all_writes_every_document_or_nothing() {
             "relance-2.pdf",
             "relance-3.email.txt",
             "relance-3.pdf",
+            "releve-de-compte.email.txt",
+            "releve-de-compte.pdf",
             "requete-injonction-de-payer.pdf",
         ]
     );
