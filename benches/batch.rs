@@ -13,10 +13,14 @@
 #[path = "../tests/it/generate.rs"]
 #[allow(dead_code)]
 mod generate;
+#[path = "support/process.rs"]
+mod process;
+
+use process::batch_run;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 const RUNS: usize = 50;
 
@@ -38,7 +42,7 @@ fn main() {
     let mut per_second = Vec::new();
     for jobs in [1usize, 2] {
         let out = work.join(format!("out-{jobs}"));
-        let run = batch(&input, &out, Some(jobs));
+        let run = batch_run(&input, &out, generate::AS_OF, Some(jobs));
         let rate = speed_n as f64 / run.wall.as_secs_f64();
         println!(
             "batch of {speed_n} dossiers, --jobs {jobs}: {:.2} s, {rate:.1} dossiers/s, {:.2} ms per dossier per core, peak RSS {} MB per process, {} MB in all",
@@ -60,7 +64,7 @@ fn main() {
         let input = work.join(format!("dossiers-{rss_n}"));
         generate::write_dossiers(&input, rss_n, false);
         let out = work.join("out-rss");
-        let run = batch(&input, &out, None);
+        let run = batch_run(&input, &out, generate::AS_OF, None);
         println!(
             "batch of {rss_n} dossiers, default jobs: {:.1} s, {:.1} dossiers/s, peak RSS (VmHWM) {} MB per process, {} MB in all",
             run.wall.as_secs_f64(),
@@ -87,72 +91,6 @@ fn main() {
         None => println!("pdflatex not found: run benches/batch.sh, which installs it"),
     }
     let _ = std::fs::remove_dir_all(&work);
-}
-
-struct Run {
-    wall: Duration,
-    /// The largest peak RSS of one process, and the sum of every process's peak.
-    peak_kb: u64,
-    total_kb: u64,
-}
-
-/// Runs the release binary's batch, timing it and sampling its peak resident memory
-/// (VmHWM, which only grows, read until the process exits).
-fn batch(input: &Path, out: &Path, jobs: Option<usize>) -> Run {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_relance"));
-    cmd.arg("batch")
-        .arg(input)
-        .args(["--as-of", generate::AS_OF, "--out"])
-        .arg(out)
-        .stdout(Stdio::null())
-        .stderr(Stdio::inherit());
-    if let Some(j) = jobs {
-        cmd.args(["--jobs", &j.to_string()]);
-    }
-    let start = Instant::now();
-    let mut child = cmd.spawn().expect("run relance batch");
-    // The peak of each process of the tree (the parent and its worker processes).
-    let mut peaks: std::collections::BTreeMap<u32, u64> = Default::default();
-    loop {
-        if let Some(status) = child.try_wait().expect("wait") {
-            assert!(status.success(), "relance batch failed: {status}");
-            break;
-        }
-        let mut pids = vec![child.id()];
-        if let Ok(list) =
-            std::fs::read_to_string(format!("/proc/{0}/task/{0}/children", child.id()))
-        {
-            pids.extend(
-                list.split_whitespace()
-                    .filter_map(|p| p.parse::<u32>().ok()),
-            );
-        }
-        for pid in pids {
-            if let Some(kb) = std::fs::read_to_string(format!("/proc/{pid}/status"))
-                .ok()
-                .and_then(|s| vm_kb(&s, "VmHWM:"))
-            {
-                let peak = peaks.entry(pid).or_default();
-                *peak = (*peak).max(kb);
-            }
-        }
-        std::thread::sleep(Duration::from_millis(10));
-    }
-    Run {
-        wall: start.elapsed(),
-        peak_kb: peaks.values().copied().max().unwrap_or(0),
-        total_kb: peaks.values().sum(),
-    }
-}
-
-fn vm_kb(status: &str, key: &str) -> Option<u64> {
-    status
-        .lines()
-        .find(|l| l.starts_with(key))?
-        .split_whitespace()
-        .nth(1)?
-        .parse()
-        .ok()
 }
 
 fn example() -> PathBuf {

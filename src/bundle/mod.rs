@@ -104,7 +104,8 @@ pub struct Bag {
     as_of: NaiveDate,
     /// Every member so far, by name.
     members: BTreeMap<String, Vec<u8>>,
-    /// Members stored rather than deflated: the exhibits.
+    /// Members stored rather than deflated: the exhibits (the other compressed formats are
+    /// stored too, see [`already_compressed`]).
     stored: BTreeSet<String>,
     payload_files: usize,
     payload_bytes: u64,
@@ -125,6 +126,18 @@ impl Sealed {
     pub fn seal_hex(&self) -> String {
         manifest::hex(&self.seal)
     }
+}
+
+/// Whether a member's format is compressed already (a PDF's streams are deflated, images
+/// and archives are compressed): deflating it again costs time for a few bytes, so it is
+/// stored. The seal hashes contents, never the zip's encoding, so this changes no seal.
+fn already_compressed(name: &str) -> bool {
+    let lower = name.to_ascii_lowercase();
+    [
+        ".pdf", ".png", ".jpg", ".jpeg", ".zip", ".gz", ".tst", ".p7s",
+    ]
+    .iter()
+    .any(|ext| lower.ends_with(ext))
 }
 
 impl Bag {
@@ -153,7 +166,7 @@ impl Bag {
                 });
             }
             let name = format!("data/{prefix}/{}", file.path);
-            if store {
+            if store || already_compressed(&file.path) {
                 stored.insert(name.clone());
             }
             match payload.get(&name) {
@@ -277,7 +290,7 @@ impl Bag {
         let mimetype = members.remove("mimetype").unwrap_or_default();
         let mut ordered: Vec<(&str, &[u8], Method)> = vec![("mimetype", mimetype, Method::Stored)];
         for (name, bytes) in &members {
-            let method = if self.stored.contains(*name) {
+            let method = if self.stored.contains(*name) || already_compressed(name) {
                 Method::Stored
             } else {
                 Method::Deflated

@@ -65,17 +65,25 @@ pub fn dossier_payload(dossier: &Dossier, statement: &Statement) -> Option<Strin
 /// The remittance text of a payment of `statement`: the dossier's reference and the
 /// numbers of the invoices still owed, as many whole numbers as fit in 140 characters.
 pub fn remittance(statement: &Statement) -> String {
-    let mut remittance = statement.reference.clone();
-    for l in statement
-        .invoices
-        .iter()
-        .filter(|l| l.total_due() > Decimal::ZERO)
-    {
-        if remittance.chars().count() + 1 + l.number.chars().count() > MAX_REMITTANCE {
+    remittance_of(
+        &statement.reference,
+        statement
+            .invoices
+            .iter()
+            .filter(|l| l.total_due() > Decimal::ZERO)
+            .map(|l| l.number.as_str()),
+    )
+}
+
+/// A reference followed by as many of `numbers` as fit in 140 characters, whole.
+pub fn remittance_of<'a>(reference: &str, numbers: impl Iterator<Item = &'a str>) -> String {
+    let mut remittance = reference.to_string();
+    for n in numbers {
+        if remittance.chars().count() + 1 + n.chars().count() > MAX_REMITTANCE {
             break;
         }
         remittance.push(' ');
-        remittance.push_str(&l.number);
+        remittance.push_str(n);
     }
     remittance
 }

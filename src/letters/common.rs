@@ -478,7 +478,16 @@ impl<'a> Context<'a> {
                 "title": self.sign_title,
                 "line": if self.sign_title.is_empty() { self.sign_name.clone() } else { format!("{}, {}", self.sign_name, self.sign_title) },
             },
-            "words": words(self.lines.len(), dossier.terms.claims),
+            "words": words(
+                self.lines.len(),
+                dossier.terms.claims,
+                self.lines.iter().any(|l| l.outstanding.is_zero()),
+            ),
+            "paid_late": super::facts::paid_late_sentence(
+                &self.lines,
+                self.regime,
+                dossier.terms.claims == ClaimKind::Rents,
+            ),
             "facts": self.facts_json(),
             "as_of_clause": self.as_of_clause(),
             "imputations": self.imputations(),

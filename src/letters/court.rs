@@ -253,6 +253,15 @@ fn refere(ctx: &mut Context, rules: &Rules) -> Result<Value, LetterError> {
             "demeurée impayée"
         },
     );
+    let paid_late = super::facts::paid_late_sentence(
+        &ctx.lines,
+        ctx.regime,
+        d.terms.claims == crate::dossier::ClaimKind::Rents,
+    );
+    if !paid_late.is_empty() {
+        facts.push(' ');
+        facts.push_str(&paid_late);
+    }
     let notice = d
         .events
         .iter()

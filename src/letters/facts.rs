@@ -395,3 +395,72 @@ pub(super) fn pieces(d: &Dossier) -> Vec<Piece> {
     }
     out.into_iter().map(|(_, p)| p).collect()
 }
+
+/// The invoices whose principal was paid, late, and which are claimed only for what the
+/// delay left due: "La facture n° VRT-2025-214, réglée le 19 décembre 2025 après son
+/// échéance, n'est plus due qu'au titre des intérêts moratoires et de l'indemnité forfaitaire
+/// pour frais de recouvrement." Empty when every claimed invoice still owes principal: the
+/// letters' "demeurent impayées" is then true of each.
+pub(super) fn paid_late_sentence(
+    lines: &[&InvoiceLine],
+    regime: crate::dossier::Regime,
+    rents: bool,
+) -> String {
+    use crate::dossier::Regime;
+    let paid: Vec<&InvoiceLine> = lines
+        .iter()
+        .copied()
+        .filter(|l| l.outstanding.is_zero() && !l.total_due().is_zero())
+        .collect();
+    if paid.is_empty() {
+        return String::new();
+    }
+    let on = |l: &InvoiceLine| {
+        l.imputations
+            .iter()
+            .filter(|i| !i.to_principal.is_zero())
+            .map(|i| i.date)
+            .max()
+    };
+    let accessory = match regime {
+        Regime::B2b => "des pénalités de retard",
+        Regime::B2g => "des intérêts moratoires",
+        Regime::B2c | Regime::C2x => "des intérêts au taux légal",
+    };
+    let indemnity = paid.iter().any(|l| !l.indemnity.is_zero());
+    let accrued = paid
+        .iter()
+        .any(|l| !(l.penalties + l.interest - l.penalties_paid).is_zero());
+    let due = match (accrued, indemnity) {
+        (true, true) => {
+            format!("{accessory} et de l'indemnité forfaitaire pour frais de recouvrement")
+        }
+        (true, false) => accessory.to_string(),
+        (false, _) => "de l'indemnité forfaitaire pour frais de recouvrement".to_string(),
+    };
+    let e = if rents { "" } else { "e" };
+    if let [l] = paid.as_slice() {
+        let when = on(l).map_or(String::new(), |d| {
+            format!(", réglé{e} le {}", date_long_fr(d))
+        });
+        return format!(
+            "{} n°\u{a0}{}{when} après son échéance, n'est plus {} qu'au titre {due}.",
+            if rents { "Le loyer" } else { "La facture" },
+            l.number,
+            if rents { "dû" } else { "due" }
+        );
+    }
+    let each: Vec<String> = paid
+        .iter()
+        .map(|l| match on(l) {
+            Some(d) => format!("n°\u{a0}{} (réglé{e} le {})", l.number, date_short_fr(d)),
+            None => format!("n°\u{a0}{}", l.number),
+        })
+        .collect();
+    format!(
+        "{} {}, payé{e}s après leur échéance, ne sont plus {} qu'au titre {due}.",
+        if rents { "Les loyers" } else { "Les factures" },
+        super::wording::enumerate_fr(&each),
+        if rents { "dus" } else { "dues" }
+    )
+}

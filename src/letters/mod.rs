@@ -283,6 +283,8 @@ pub fn build_with(
             past_due(statement)
         };
     let statement = due_only.as_ref().unwrap_or(statement);
+    let principal_only = principal_only(kind, dossier, statement)?;
+    let statement = principal_only.as_ref().unwrap_or(statement);
     if !matches!(kind.family(), Family::Statement | Family::Plan)
         && statement.invoices.iter().all(|l| l.total_due().is_zero())
     {
@@ -310,14 +312,20 @@ pub fn build_with(
     };
     let mut json = ctx.base_json();
     json.extend(own);
-    if matches!(kind.family(), Family::Reminder | Family::FormalNotice)
-        || (kind == DocKind::ReleveDeCompte
-            && statement.totals.total_due > rust_decimal::Decimal::ZERO)
-    {
-        ctx.pay = Some((
-            statement.totals.total_due,
-            crate::documents::qr::remittance(statement),
-        ));
+    if matches!(kind.family(), Family::Reminder | Family::FormalNotice) {
+        // The code pays what the letter's sentence asks, to the cent: the principal in a
+        // first reminder (which shows no accessories, unless an agency writes it).
+        let amount = if kind == DocKind::Relance1 && ctx.agency.is_none() {
+            statement.totals.outstanding
+        } else {
+            statement.totals.total_due
+        };
+        // The remittance text: the reference the letter asks to recall, and the invoices.
+        let remittance = crate::documents::qr::remittance_of(
+            &ctx.reference,
+            ctx.lines.iter().map(|l| l.number.as_str()),
+        );
+        ctx.pay = Some((amount, remittance));
     }
     let epc_payload = epc(&ctx, &mut json);
     Ok(DocData {
@@ -371,6 +379,37 @@ fn past_due(statement: &Statement) -> (Option<Statement>, Vec<(String, chrono::N
     s.invoices.retain(|l| !early(l));
     s.totals = crate::calc::Totals::of(&s.invoices, statement.totals.overpaid);
     (Some(s), left_out)
+}
+
+/// The first reminder claims the principal only (an agency's states everything, R124-4): an
+/// invoice paid late that owes only accessories has no place in it, and the totals are
+/// those of the invoices it lists. Refused when no principal is left.
+fn principal_only(
+    kind: DocKind,
+    dossier: &Dossier,
+    statement: &Statement,
+) -> Result<Option<Statement>, LetterError> {
+    let settled =
+        |l: &crate::calc::InvoiceLine| l.outstanding.is_zero() && !l.total_due().is_zero();
+    if kind != DocKind::Relance1
+        || dossier.agency.is_some()
+        || !statement.invoices.iter().any(settled)
+    {
+        return Ok(None);
+    }
+    let mut s = statement.clone();
+    s.invoices.retain(|l| !settled(l));
+    if s.invoices.iter().all(|l| l.total_due().is_zero()) {
+        return Err(LetterError::Refused {
+            document: kind.name(),
+            why: "every invoice's principal is paid: only penalties or interest and indemnities \
+                  remain, which relance-1 does not claim; send relance-2 or the formal notice, \
+                  which state them"
+                .to_string(),
+        });
+    }
+    s.totals = crate::calc::Totals::of(&s.invoices, statement.totals.overpaid);
+    Ok(Some(s))
 }
 
 /// A payment plan being kept binds the creditor (C. civ. 1103): no reminder, demand or court

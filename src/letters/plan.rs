@@ -341,14 +341,11 @@ fn notice(ctx: &mut Context, rules: &Rules) -> Result<Map<String, Value>, Letter
         }),
     );
     m.insert("payment_means".into(), json!(ctx.payment_means));
-    ctx.pay = Some((
-        claimed,
-        instalment_remittance(&ctx.dossier.reference, &missed),
-    ));
+    ctx.pay = Some((claimed, instalment_remittance(&ctx.reference, &missed)));
     Ok(m)
 }
 
-/// "DOS-2026-0042 ECHEANCE 2 3": the dossier's reference and the numbers of the
+/// "DOS-2026-0042-RE-20260630 ECHEANCE 2 3": the letter's reference and the numbers of the
 /// instalments a payment settles, the remittance text of its QR code.
 pub(super) fn instalment_remittance(
     reference: &str,

@@ -93,12 +93,8 @@ pub(super) fn data(ctx: &mut Context, rules: &Rules) -> Result<Map<String, Value
         json!(state.instalments.len().to_string()),
     );
     m.insert("payment_means".into(), json!(ctx.payment_means));
-    if let Some(first) = state.instalments.first() {
-        ctx.pay = Some((
-            first.amount,
-            super::plan::instalment_remittance(&d.reference, &[(0, first)]),
-        ));
-    }
+    // No payment code in the proposal: a payment before the signature would let the
+    // debtor argue the plan accepted by performance without its terms (C. civ. 1103).
     Ok(m)
 }
 

@@ -19,7 +19,8 @@ use crate::rules::Unit;
 pub(super) fn data(ctx: &mut Context) -> Map<String, Value> {
     let mut m = Map::new();
     if ctx.kind == super::DocKind::ReleveDeCompte {
-        m.insert("account".into(), account_json(ctx));
+        let account = account_json(ctx);
+        m.insert("account".into(), account);
     } else {
         m.insert("statement".into(), statement_json(ctx));
     }
@@ -27,23 +28,31 @@ pub(super) fn data(ctx: &mut Context) -> Map<String, Value> {
 }
 
 /// The statement of account (relevé de compte): the entries in date order with the running
-/// balance, the accessories due on the date, the balance and what it means for the reader.
-fn account_json(ctx: &Context) -> Value {
-    let a = crate::report::account::of(ctx.dossier, ctx.statement);
-    let item = if ctx.dossier.terms.claims == ClaimKind::Rents {
+/// balance; then how the balance splits as the demands split it (the part of the payments
+/// imputed on accrued penalties or interest, C. civ. 1343-1, the principal left, what is left
+/// of the accessories), so that the debtor reads the same principal as in a demand of the
+/// same day; what a payment plan changes (the instalments, what it waives); the disputes
+/// recorded; the mandate of an agency handling the file.
+fn account_json(ctx: &mut Context) -> Value {
+    use crate::calc::payment_plan::PlanStatus;
+    use rust_decimal::Decimal;
+    let s = ctx.statement;
+    let d = ctx.dossier;
+    let a = crate::report::account::of(d, s);
+    let t = &s.totals;
+    let item = if d.terms.claims == ClaimKind::Rents {
         "Loyer"
     } else {
         "Facture"
     };
-    let money = |d: rust_decimal::Decimal| {
-        if d.is_zero() {
+    let money = |v: Decimal| {
+        if v.is_zero() {
             String::new()
         } else {
-            euros_fr(d)
+            euros_fr(v)
         }
     };
-    let due_of: std::collections::BTreeMap<&str, NaiveDate> = ctx
-        .dossier
+    let due_of: std::collections::BTreeMap<&str, NaiveDate> = d
         .invoices
         .iter()
         .map(|i| (i.number.as_str(), i.due))
@@ -73,37 +82,160 @@ fn account_json(ctx: &Context) -> Value {
             })
         })
         .collect();
-    let accessories_label = match ctx.statement.regime {
-        Regime::B2b => "Pénalités de retard",
-        Regime::B2g => "Intérêts moratoires",
-        Regime::B2c | Regime::C2x => "Intérêts au taux légal",
+    let subtotal = a.entries.last().map_or(Decimal::ZERO, |e| e.balance);
+    let indemnity_paid: Decimal = s.invoices.iter().map(|l| l.indemnity_paid).sum();
+    let imputed = t.penalties_paid + indemnity_paid;
+    let accrued_left = a.accessories - t.penalties_paid;
+    let indemnities_left = a.indemnities - indemnity_paid;
+    let (accrued_label, imputed_label) = match s.regime {
+        Regime::B2b if indemnity_paid.is_zero() => (
+            "Pénalités de retard restant dues",
+            "Part des règlements imputée sur les pénalités (C. civ. 1343-1)",
+        ),
+        Regime::B2b => (
+            "Pénalités de retard restant dues",
+            "Part des règlements imputée sur les pénalités et indemnités",
+        ),
+        Regime::B2g if indemnity_paid.is_zero() => (
+            "Intérêts moratoires restant dus",
+            "Part des règlements imputée sur les intérêts moratoires",
+        ),
+        Regime::B2g => (
+            "Intérêts moratoires restant dus",
+            "Part des règlements imputée sur les intérêts et indemnités",
+        ),
+        Regime::B2c | Regime::C2x => (
+            "Intérêts au taux légal restant dus",
+            "Part des règlements imputée sur les intérêts (C. civ. 1343-1)",
+        ),
     };
+    let plan = s.plan.as_ref();
     let mut rows = Vec::new();
-    if !a.accessories.is_zero() {
-        rows.push(json!({"label": accessories_label, "amount": euros_fr(a.accessories)}));
+    if !imputed.is_zero() {
+        rows.push(json!({"label": imputed_label, "amount": euros_fr(imputed), "strong": false}));
+        let principal = subtotal + imputed;
+        rows.push(json!({
+            "label": if principal == t.outstanding { "Principal restant dû" } else { "Solde après imputation des règlements" },
+            "amount": euros_fr(principal),
+            "strong": true,
+        }));
     }
-    if !a.indemnities.is_zero() {
-        rows.push(json!({"label": "Indemnités forfaitaires pour frais de recouvrement", "amount": euros_fr(a.indemnities)}));
+    if !accrued_left.is_zero() {
+        rows.push(
+            json!({"label": accrued_label, "amount": euros_fr(accrued_left), "strong": false}),
+        );
+    }
+    if !indemnities_left.is_zero() {
+        rows.push(json!({"label": "Indemnités forfaitaires pour frais de recouvrement", "amount": euros_fr(indemnities_left), "strong": false}));
     }
     if !a.waived.is_zero() {
-        rows.push(json!({"label": "Remise consentie par l'échéancier", "amount": minus(a.waived)}));
+        let label = match plan.map(|p| &p.status) {
+            Some(PlanStatus::Kept | PlanStatus::Frozen { .. }) => {
+                "Accessoires non réclamés tant que l'échéancier est respecté"
+            }
+            _ => "Accessoires remis par l'échéancier",
+        };
+        rows.push(json!({"label": label, "amount": minus(a.waived), "strong": false}));
     }
-    let state = match a.balance.cmp(&rust_decimal::Decimal::ZERO) {
+    let state = match a.balance.cmp(&Decimal::ZERO) {
         std::cmp::Ordering::Greater => "due",
         std::cmp::Ordering::Less => "credit",
         std::cmp::Ordering::Equal => "zero",
     };
+    // Under a plan that holds, the balance is paid by its instalments (C. civ. 1305-2: what
+    // is due at a term cannot be claimed before it): the relevé says so and asks only for
+    // the instalments already due.
+    let running = plan.filter(|p| p.running());
+    let schedule: Vec<Value> = running
+        .map(|p| {
+            p.instalments
+                .iter()
+                .enumerate()
+                .filter(|(_, i)| !i.unpaid().is_zero())
+                .map(|(k, i)| {
+                    json!({
+                        "number": (k + 1).to_string(),
+                        "due": date_long_fr(i.due),
+                        "unpaid": euros_fr(i.unpaid()),
+                        "past": i.due <= s.as_of,
+                    })
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    let past_due: Decimal = running.map_or(Decimal::ZERO, |p| {
+        p.instalments
+            .iter()
+            .filter(|i| i.due <= s.as_of)
+            .map(|i| i.unpaid())
+            .sum()
+    });
+    let disputes: Vec<String> = ctx
+        .facts
+        .disputes
+        .iter()
+        .map(|x| {
+            let numbers = x
+                .invoices
+                .iter()
+                .map(|i| format!("n°\u{a0}{i}"))
+                .collect::<Vec<_>>()
+                .join(", ");
+            let on = date_long_fr(x.fact.event.date);
+            if x.invoices.len() > 1 {
+                format!("Les factures {numbers} figurent au présent relevé\u{a0}; vous les avez contestées le {on}.")
+            } else {
+                format!("La facture {numbers} figure au présent relevé\u{a0}; vous l'avez contestée le {on}.")
+            }
+        })
+        .collect();
+    // What the relevé asks to pay by scan: nothing while a dispute is open; under a plan,
+    // the instalments already due.
+    let payable = if running.is_some() {
+        past_due
+    } else {
+        a.balance
+    };
+    if disputes.is_empty() && payable > Decimal::ZERO {
+        let numbers: Vec<&str> = s
+            .invoices
+            .iter()
+            .filter(|l| !l.total_due().is_zero())
+            .map(|l| l.number.as_str())
+            .collect();
+        ctx.pay = Some((
+            payable,
+            crate::documents::qr::remittance_of(&ctx.reference, numbers.into_iter()),
+        ));
+    }
+    let mandate = d.agency.as_ref().map_or(String::new(), |ag| {
+        format!(
+            "Le recouvrement de ces sommes a été confié à {}, {} (mandat {}), à qui toute \
+             correspondance relative à ce compte peut être adressée\u{a0}; tout règlement \
+             effectué sur le compte indiqué ci-dessus vous libère envers nous.",
+            ag.name,
+            ag.address.join(", "),
+            ag.mandate
+        )
+    });
     json!({
         "as_of": date_long_fr(a.as_of),
         "entries": entries,
-        "subtotal": euros_fr(a.entries.last().map_or(rust_decimal::Decimal::ZERO, |e| e.balance)),
+        "subtotal": euros_fr(subtotal),
         "rows": rows,
         "balance": euros_fr(a.balance.abs()),
         "balance_signed": euros_fr(a.balance),
         "state": state,
-        "is_due": state == "due",
+        "is_due": state == "due" && running.is_none(),
         "is_credit": state == "credit",
         "is_settled": state == "zero",
+        "under_plan": running.is_some(),
+        "plan_agreed": running.map_or(String::new(), |p| date_long_fr(p.agreed)),
+        "schedule": schedule,
+        "past_due": euros_fr(past_due),
+        "has_past_due": past_due > Decimal::ZERO,
+        "disputes": disputes,
+        "mandate": mandate,
     })
 }
 

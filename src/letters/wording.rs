@@ -150,8 +150,10 @@ pub fn typo_fr(text: &str) -> String {
     out
 }
 
-/// The words that agree with what is claimed: invoices or rents, one or several.
-pub(super) fn words(n: usize, kind: ClaimKind) -> serde_json::Value {
+/// The words that agree with what is claimed: invoices or rents, one or several. When
+/// `settled`, an invoice claimed was paid late and owes only its accessories: the letters
+/// then speak of the sums that remain due, never of invoices that "demeurent impayées".
+pub(super) fn words(n: usize, kind: ClaimKind, settled: bool) -> serde_json::Value {
     let many = n > 1;
     let rent = kind == ClaimKind::Rents;
     let pick = |inv1: &str, invn: &str, rent1: &str, rentn: &str| -> String {
@@ -163,21 +165,25 @@ pub(super) fn words(n: usize, kind: ClaimKind) -> serde_json::Value {
         }
         .to_string()
     };
-    let the_below = pick(
-        "La facture ci-dessous",
-        "Les factures ci-dessous",
-        "Le loyer ci-dessous",
-        "Les loyers ci-dessous",
-    );
+    let the_below = if settled {
+        "Les sommes ci-dessous".to_string()
+    } else {
+        pick(
+            "La facture ci-dessous",
+            "Les factures ci-dessous",
+            "Le loyer ci-dessous",
+            "Les loyers ci-dessous",
+        )
+    };
     serde_json::json!({
         "item": if rent { "loyer" } else { "facture" },
         "item_title": if rent { "Loyer" } else { "Facture" },
         "due_adj": if rent { "échu" } else { "échue" },
         "the_below_lower": lower_first(&the_below),
         "the_below": the_below,
-        "remain_unpaid": pick("demeure impayée", "demeurent impayées", "demeure impayé", "demeurent impayés"),
-        "whose_due_passed": if many { "dont les échéances sont dépassées" } else { "dont l'échéance est dépassée" },
-        "their_due_dates": if many { "leurs échéances sont dépassées" } else { "son échéance est dépassée" },
+        "remain_unpaid": if settled { "demeurent dues".to_string() } else { pick("demeure impayée", "demeurent impayées", "demeure impayé", "demeurent impayés") },
+        "whose_due_passed": if settled { "exigibles" } else if many { "dont les échéances sont dépassées" } else { "dont l'échéance est dépassée" },
+        "their_due_dates": if settled { "les échéances sont dépassées" } else if many { "leurs échéances sont dépassées" } else { "son échéance est dépassée" },
         "payment_of_following": pick(
             "le règlement de la facture suivante, arrivée à échéance,",
             "le règlement des factures suivantes, arrivées à échéance,",

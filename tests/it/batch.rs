@@ -557,3 +557,38 @@ fn an_orphaned_worker_exits_quietly_on_a_broken_pipe() {
     );
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+/// The varied dossiers of `benches/varied.rs` stay valid: every one loads, is planned and,
+/// when a step is due, produced, so the benchmark measures work and not refusals; and they
+/// do differ (regimes, documents).
+#[test]
+fn the_varied_benchmark_dossiers_load_and_produce_without_failure() {
+    let input = fresh_dir("varied-in");
+    let out = fresh_dir("varied-out");
+    crate::varied::write_varied(&input, 60);
+    let run = batch(&input, &out, &["--jobs", "1"]);
+    assert!(
+        run.status.success(),
+        "{}",
+        String::from_utf8_lossy(&run.stderr)
+    );
+    let s = summary(&out.join("summary.json"));
+    let entries = s["entries"].as_array().unwrap();
+    let failed: Vec<_> = entries
+        .iter()
+        .filter(|e| e["outcome"] == "failed")
+        .collect();
+    assert!(failed.is_empty(), "{failed:#?}");
+    let documents: BTreeSet<&str> = entries
+        .iter()
+        .filter_map(|e| e["document"].as_str())
+        .collect();
+    let produced = entries
+        .iter()
+        .filter(|e| e["outcome"] == "produced")
+        .count();
+    assert!(produced >= 45, "{produced} of 60 produced");
+    assert!(documents.len() >= 4, "{documents:?}");
+    let _ = std::fs::remove_dir_all(&input);
+    let _ = std::fs::remove_dir_all(&out);
+}

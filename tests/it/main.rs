@@ -22,3 +22,4 @@ mod reports;
 mod rules;
 mod serve;
 mod support;
+mod varied;

@@ -182,8 +182,9 @@ mod qr {
         let data = build(DocKind::MiseEnDemeure, &dz, &s, &Rules::embedded()).unwrap();
         assert_eq!(
             data.epc_payload.as_deref(),
+            // The remittance: the reference the letter asks to recall, and the invoices.
             Some(
-                "BCD\n002\n1\nSCT\n\nAtelier Martin SARL\nFR7630006000011234567890189\nEUR4180.33\n\n\nDOS-2026-0042 F-2026-001 F-2026-007 F-2026-012"
+                "BCD\n002\n1\nSCT\n\nAtelier Martin SARL\nFR7630006000011234567890189\nEUR4180.33\n\n\nDOS-2026-0042-MED-20260630 F-2026-001 F-2026-007 F-2026-012"
             )
         );
         assert_eq!(data.render_options().epc_qr, data.epc_payload);
@@ -201,6 +202,40 @@ mod qr {
             let data = build(kind, &dz, &s, &Rules::embedded()).unwrap();
             assert!(data.epc_payload.is_none(), "{kind:?}");
         }
+    }
+
+    fn dossier_dir(name: &str) -> relance::dossier::Dossier {
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(name);
+        relance::dossier::fs::load_dir(&path).unwrap().dossier
+    }
+
+    #[test]
+    fn the_code_pays_what_the_sentence_asks() {
+        let rules = Rules::embedded();
+        // A first reminder shows the principal only: its code pays the principal.
+        let dz = example();
+        let s = statement(&dz, "2026-04-10");
+        let data = build(DocKind::Relance1, &dz, &s, &rules).unwrap();
+        let payload = data.epc_payload.unwrap();
+        assert!(
+            payload.contains(&format!(
+                "\nEUR{}\n",
+                relance::money::cents_string(s.totals.outstanding)
+            )),
+            "{payload}"
+        );
+        assert!(s.totals.total_due > s.totals.outstanding);
+        // The plan proposal has none: paying before signing would accept the plan without
+        // its terms.
+        let p = dossier_dir("tests/dossiers/echeancier-propose");
+        let s = statement(&p, "2026-06-30");
+        let data = build(DocKind::PropositionEcheancier, &p, &s, &rules).unwrap();
+        assert!(data.epc_payload.is_none());
+        // The instalment notice: the missed instalments.
+        let p = dossier_dir("tests/dossiers/echeancier-impaye");
+        let s = statement(&p, "2026-06-30");
+        let data = build(DocKind::RelanceEcheance, &p, &s, &rules).unwrap();
+        assert!(data.epc_payload.unwrap().contains("\nEUR700.00\n"));
     }
 
     #[test]
@@ -279,6 +314,81 @@ mod account_letter {
         assert!(text.contains("Solde au 30\u{a0}juin 2026"), "{text}");
     }
 
+    fn dossier_dir(name: &str) -> relance::dossier::Dossier {
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(name);
+        relance::dossier::fs::load_dir(&path).unwrap().dossier
+    }
+
+    #[test]
+    fn the_balance_splits_as_the_demands_of_the_same_day_split_it() {
+        let rules = Rules::embedded();
+        let dz = dossier_dir("examples/atelier-martin");
+        let s = statement(&dz, "2026-06-30");
+        let data = build(DocKind::ReleveDeCompte, &dz, &s, &rules).unwrap();
+        let rows: Vec<(&str, &str)> = data.json["account"]["rows"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|r| (r["label"].as_str().unwrap(), r["amount"].as_str().unwrap()))
+            .collect();
+        // 500 € paid on 1 March: 5.99 € to the penalties then accrued (C. civ. 1343-1).
+        assert_eq!(
+            rows,
+            [
+                (
+                    "Part des règlements imputée sur les pénalités (C. civ. 1343-1)",
+                    "5,99\u{a0}€"
+                ),
+                ("Principal restant dû", "3\u{202f}920,79\u{a0}€"),
+                ("Pénalités de retard restant dues", "139,54\u{a0}€"),
+                (
+                    "Indemnités forfaitaires pour frais de recouvrement",
+                    "120,00\u{a0}€"
+                ),
+            ]
+        );
+        let med = build(DocKind::MiseEnDemeure, &dz, &s, &rules).unwrap();
+        assert_eq!(med.json["totals"]["outstanding"], "3\u{202f}920,79\u{a0}€");
+    }
+
+    #[test]
+    fn under_a_kept_plan_only_the_instalments_due_are_asked() {
+        let rules = Rules::embedded();
+        // Signed on 2 March, first instalment on 1 April: nothing to pay yet, no code.
+        let dz = dossier_dir("tests/dossiers/echeancier-automatique");
+        let s = statement(&dz, "2026-03-02");
+        let data = build(DocKind::ReleveDeCompte, &dz, &s, &rules).unwrap();
+        assert_eq!(data.json["account"]["under_plan"], true);
+        assert_eq!(data.json["account"]["is_due"], false);
+        assert!(data.epc_payload.is_none());
+        let email = relance::documents::render_email("releve-de-compte", &data.json).unwrap();
+        assert!(
+            email.contains("Aucune échéance n'est à régler avant sa date."),
+            "{email}"
+        );
+        assert!(!email.contains("reste dû"), "{email}");
+    }
+
+    #[test]
+    fn a_disputed_invoice_is_said_disputed_and_no_code_is_printed() {
+        let dz = dossier_dir("tests/dossiers/agence-contractuel");
+        let s = statement(&dz, "2026-06-30");
+        let data = build(DocKind::ReleveDeCompte, &dz, &s, &Rules::embedded()).unwrap();
+        let disputes = data.json["account"]["disputes"].as_array().unwrap();
+        assert_eq!(
+            disputes[0],
+            "La facture n°\u{a0}GAD-26-0077 figure au présent relevé\u{a0}; vous l'avez contestée le 8\u{a0}avril 2026."
+        );
+        assert!(data.epc_payload.is_none());
+        // Issued by the creditor, it names the agency the file is entrusted to.
+        assert!(
+            data.json["account"]["mandate"]
+                .as_str()
+                .unwrap()
+                .contains("MANDAT-2026-017")
+        );
+    }
+
     #[test]
     fn refused_in_insolvency_for_what_arose_before_the_opening() {
         let body = invoice("A1", "2026-01-01", "2026-01-31", "1000.00");
@@ -289,6 +399,32 @@ mod account_letter {
         let e = build(DocKind::ReleveDeCompte, &dz, &s, &Rules::embedded()).unwrap_err();
         assert!(e.to_string().contains("L622-7"), "{e}");
     }
+}
+
+/// An invoice whose principal was paid late is never said "impayée": the letters say what
+/// remains due on it.
+#[test]
+fn an_invoice_paid_late_is_claimed_for_its_accessories_not_said_unpaid() {
+    let rules = Rules::embedded();
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/dossiers/b2g-commune");
+    let dz = relance::dossier::fs::load_dir(&path).unwrap().dossier;
+    let s = statement(&dz, "2026-11-24");
+    let med = build(DocKind::MiseEnDemeure, &dz, &s, &rules).unwrap();
+    assert_eq!(
+        med.json["paid_late"],
+        "La facture n°\u{a0}VRT-2025-214, réglée le 19\u{a0}décembre 2025 après son échéance, n'est plus due qu'au titre des intérêts moratoires et de l'indemnité forfaitaire pour frais de recouvrement."
+    );
+    assert_eq!(med.json["words"]["remain_unpaid"], "demeurent dues");
+    // The first reminder claims principal only: the paid invoice is not in it.
+    let r1 = build(DocKind::Relance1, &dz, &s, &rules).unwrap();
+    let numbers: Vec<&str> = r1.json["invoices"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|l| l["number"].as_str().unwrap())
+        .collect();
+    assert_eq!(numbers, ["VRT-2025-390"]);
+    assert_eq!(r1.json["paid_late"], "");
 }
 
 #[test]
