@@ -443,6 +443,8 @@ impl<'a> Context<'a> {
         );
         let json = json!({
             "document": self.kind.name(),
+            // The page geometry, for the page furniture of a long document (style.typ).
+            "layout": if self.kind.is_letter() { "letter" } else { "court" },
             "regime": regime.as_str(),
             "agency": self.agency.is_some(),
             "sender": sender,
