@@ -35,14 +35,7 @@ pub fn batch_run(input: &Path, out: &Path, as_of: &str, jobs: Option<usize>) -> 
             break;
         }
         let mut pids = vec![child.id()];
-        if let Ok(list) =
-            std::fs::read_to_string(format!("/proc/{0}/task/{0}/children", child.id()))
-        {
-            pids.extend(
-                list.split_whitespace()
-                    .filter_map(|p| p.parse::<u32>().ok()),
-            );
-        }
+        pids.extend(children_of(child.id()));
         for pid in pids {
             if let Some(kb) = std::fs::read_to_string(format!("/proc/{pid}/status"))
                 .ok()
@@ -69,4 +62,27 @@ fn vm_kb(status: &str, key: &str) -> Option<u64> {
         .nth(1)?
         .parse()
         .ok()
+}
+
+/// The processes whose parent is `parent`, from `/proc/*/stat` (the `children` file of
+/// `/proc/PID/task/TID` lists only the children of that one thread, and needs a kernel
+/// option).
+fn children_of(parent: u32) -> Vec<u32> {
+    let Ok(entries) = std::fs::read_dir("/proc") else {
+        return Vec::new();
+    };
+    entries
+        .flatten()
+        .filter_map(|e| e.file_name().to_str()?.parse::<u32>().ok())
+        .filter(|pid| {
+            std::fs::read_to_string(format!("/proc/{pid}/stat"))
+                .ok()
+                .and_then(|stat| {
+                    // "pid (comm) state ppid ...": comm may hold spaces and parentheses.
+                    let rest = &stat[stat.rfind(')')? + 1..];
+                    rest.split_whitespace().nth(1)?.parse::<u32>().ok()
+                })
+                == Some(parent)
+        })
+        .collect()
 }

@@ -337,8 +337,7 @@ impl Renderer {
         let document = compile(&world, template)?;
         let pages = document.pages().len();
         let furniture = self.templates.main_id(FURNITURE);
-        let (Some(furniture), true) = (furniture, pages > 1 && data.get("layout").is_some())
-        else {
+        let (Some(furniture), true) = (furniture, pages > 1 && data.get("layout").is_some()) else {
             return Ok((world, document));
         };
         let furniture_world = LetterWorld::new(

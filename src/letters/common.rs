@@ -271,6 +271,19 @@ impl<'a> Context<'a> {
         values.insert("principal_due", euros_fr(t.outstanding));
         values.insert("accessories_due", euros_fr(accessories));
         values.insert("indemnities_total", euros_fr(t.indemnities));
+        let with_indemnity = (self.statement.invoices.iter())
+            .filter(|l| !l.indemnity.is_zero())
+            .count();
+        let rents = dossier.terms.claims == ClaimKind::Rents;
+        values.insert(
+            "indemnity_invoices",
+            match (with_indemnity, rents) {
+                (1, false) => "pour la facture concernée".to_string(),
+                (1, true) => "pour le loyer concerné".to_string(),
+                (n, false) => format!("pour les {n} factures concernées"),
+                (n, true) => format!("pour les {n} loyers concernés"),
+            },
+        );
         values.insert("claim_basis", self.claim_basis.clone());
         values.insert("creditor_name", dossier.creditor.name.clone());
         values.insert("creditor_address", dossier.creditor.address.join(", "));

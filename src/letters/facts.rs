@@ -200,8 +200,9 @@ impl<'a> Facts<'a> {
         }
     }
 
-    /// The last formal notice: "notre mise en demeure reçue le 2 avril 2026 (pièce n° 4)",
-    /// with the invoices it concerned when they are not all the claimed ones.
+    /// The last formal notice: "notre mise en demeure reçue le 2 avril 2026", with the
+    /// invoices it concerned when they are not all the claimed ones, and in a court
+    /// document its exhibit ("la mise en demeure reçue le 2 avril 2026 (pièce n° 4)").
     pub fn formal_notice_phrase(&self, voice: Voice) -> String {
         let (one, _) = voice.determiners();
         match self.formal_notices.last() {
@@ -210,7 +211,13 @@ impl<'a> Facts<'a> {
                 "{one} mise en demeure reçue le {}{}{}",
                 date_long_fr(f.event.date),
                 only_ref(f.only.as_deref()),
-                exhibit_ref(f.exhibit)
+                // Exhibit numbers are the court's (the bordereau): never in a letter to the
+                // debtor, who has no bordereau.
+                if voice == Voice::Third {
+                    exhibit_ref(f.exhibit)
+                } else {
+                    String::new()
+                }
             ),
         }
     }
@@ -243,7 +250,11 @@ impl<'a> Facts<'a> {
                         "par le débiteur"
                     },
                     date_long_fr(d.fact.event.date),
-                    exhibit_ref(d.fact.exhibit)
+                    if addressee_is_debtor {
+                        String::new()
+                    } else {
+                        exhibit_ref(d.fact.exhibit)
+                    }
                 )
             })
             .collect()

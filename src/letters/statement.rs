@@ -267,6 +267,13 @@ fn statement_json(ctx: &Context) -> Value {
     if !t.paid.is_zero() {
         summary.push(json!({"label": "Règlements imputés", "amount": minus(t.paid)}));
     }
+    if !t.waived.is_zero() {
+        let kept = s.plan.as_ref().is_some_and(|p| p.running());
+        summary.push(json!({
+            "label": if kept { "Accessoires non réclamés tant que l'échéancier est respecté" } else { "Accessoires remis par l'échéancier" },
+            "amount": minus(t.waived),
+        }));
+    }
     json!({
         "as_of": date_long_fr(s.as_of),
         "invoices": s.invoices.iter().map(|l| json!({

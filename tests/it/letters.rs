@@ -481,3 +481,55 @@ fn every_claim_table_row_adds_up_to_its_total() {
     }
     assert!(rows > 50, "{rows}");
 }
+
+/// The décompte's summary adds up to its total, to the cent, in every test dossier
+/// (principal, accessories, indemnities, payments, what a plan waived).
+#[test]
+fn the_statement_summary_adds_up_to_the_total_due() {
+    let rules = Rules::embedded();
+    let euros = |v: &serde_json::Value| -> rust_decimal::Decimal {
+        let s = v.as_str().unwrap();
+        let negative = s.starts_with('\u{2212}') || s.starts_with('-');
+        let digits: String = s
+            .chars()
+            .filter(|c| c.is_ascii_digit() || *c == ',')
+            .collect::<String>()
+            .replace(',', ".");
+        let d: rust_decimal::Decimal = digits.parse().unwrap();
+        if negative { -d } else { d }
+    };
+    let mut checked = 0;
+    for dir in
+        std::fs::read_dir(std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/dossiers"))
+            .unwrap()
+    {
+        let dir = dir.unwrap().path();
+        let Ok(loaded) = relance::dossier::fs::load_dir(&dir) else {
+            continue;
+        };
+        for as_of in ["2026-03-02", "2026-04-20", "2026-06-30", "2026-11-24"] {
+            let Ok(s) = compute(&loaded.dossier, &rules, d(as_of)) else {
+                continue;
+            };
+            let Ok(data) = build(DocKind::Decompte, &loaded.dossier, &s, &rules) else {
+                continue;
+            };
+            let st = &data.json["statement"];
+            let sum: rust_decimal::Decimal = st["summary"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|r| euros(&r["amount"]))
+                .sum();
+            assert_eq!(
+                sum,
+                euros(&st["totals"]["total_due"]),
+                "{} {as_of}: {}",
+                dir.display(),
+                st["summary"]
+            );
+            checked += 1;
+        }
+    }
+    assert!(checked > 40, "{checked}");
+}

@@ -121,6 +121,16 @@ fn each_state_calls_for_one_plan_letter_which_prints_its_mentions() {
                 "{name} {as_of}: {} missing",
                 m.id
             );
+            // The notice is the registered letter: its email copy says so instead of
+            // claiming to be the notice itself.
+            if m.id == "echeancier-mise-en-demeure-1344" {
+                assert!(!email.contains(&m.text), "{name} {as_of}: email: {}", m.id);
+                assert!(
+                    email.contains("c'est cette lettre qui vaut mise en demeure"),
+                    "{name} {as_of}: {email}"
+                );
+                continue;
+            }
             assert!(email.contains(&m.text), "{name} {as_of}: email: {}", m.id);
         }
         assert!(text.contains(&fold(&data.reference)));
