@@ -9,23 +9,21 @@ use serde_json::{Map, Value, json};
 use super::facts::{Facts, Piece, PieceSource, Voice, pieces};
 use super::parties::{creditor_identification, debtor_identification};
 use super::wording::{
-    city, de_fr, enumerate_fr, iban_fr, recipient_lines, salutation, siren_fr, typo_fr,
-    upper_first, words,
+    city, enumerate_fr, recipient_lines, salutation, siren_fr, typo_fr, upper_first, words,
 };
 use super::{DocKind, FilledMention, LetterError, Options};
 use crate::calc::calendar::{department, formal_notice_deadline};
-use crate::calc::{Imputed, InvoiceLine, Statement};
+use crate::calc::{InvoiceLine, Statement};
 use crate::documents::format::{
     format_date_long as date_long_fr, format_date_short as date_short_fr, format_eur as euros_fr,
-    format_percent as percent_fr,
 };
-use crate::dossier::{ClaimKind, CreditorKind, Dossier, Imputation, Regime};
+use crate::dossier::{ClaimKind, CreditorKind, Dossier, Regime};
 use crate::rules::Rules;
-use crate::rules::mentions::Mention;
 
-/// Mention values that come from optional dossier fields: a mention that needs one the
-/// dossier does not give is left out rather than stopping the rendering.
-const OPTIONAL_VALUES: &[&str] = &["consumer_mediator"];
+use super::claim::{
+    claim_basis, imputation_split, payment_means, rates_applied, shown_accessories, subject,
+};
+use super::values::{OPTIONAL_VALUES, fill};
 
 /// The shared facts and wording of one document being built.
 pub(super) struct Context<'a> {
@@ -257,149 +255,6 @@ impl<'a> Context<'a> {
             }
         }
         out
-    }
-
-    fn mention_values(&self, rules: &Rules) -> BTreeMap<&'static str, String> {
-        let dossier = self.dossier;
-        let t = &self.statement.totals;
-        let date = self.date;
-        // Everything but the principal: penalties or interest and indemnities, net of what
-        // payments covered and a plan waived.
-        let accessories = t.total_due - t.outstanding;
-        let mut values: BTreeMap<&'static str, String> = BTreeMap::new();
-        values.insert("total_due", euros_fr(t.total_due));
-        values.insert("principal_due", euros_fr(t.outstanding));
-        values.insert("accessories_due", euros_fr(accessories));
-        values.insert("indemnities_total", euros_fr(t.indemnities));
-        let with_indemnity = (self.statement.invoices.iter())
-            .filter(|l| !l.indemnity.is_zero())
-            .count();
-        let rents = dossier.terms.claims == ClaimKind::Rents;
-        values.insert(
-            "indemnity_invoices",
-            match (with_indemnity, rents) {
-                (1, false) => "pour la facture concernée".to_string(),
-                (1, true) => "pour le loyer concerné".to_string(),
-                (n, false) => format!("pour les {n} factures concernées"),
-                (n, true) => format!("pour les {n} loyers concernés"),
-            },
-        );
-        values.insert("claim_basis", self.claim_basis.clone());
-        values.insert("creditor_name", dossier.creditor.name.clone());
-        values.insert("creditor_address", dossier.creditor.address.join(", "));
-        values.insert("payment_means", self.payment_means.clone());
-        values.insert("letter_reference", self.reference.clone());
-        values.insert("letter_date", date_long_fr(date));
-        values.insert("deadline", date_long_fr(self.due_by));
-        values.insert("deadline_days", self.delay_days.to_string());
-        values.insert("as_of", date_long_fr(date));
-        values.insert(
-            "summons",
-            if self.je {
-                "je vous mets en demeure"
-            } else {
-                "nous vous mettons en demeure"
-            }
-            .to_string(),
-        );
-        values.insert("public_buyer_next_step", self.public_buyer_next_step());
-        if let Some(m) = &dossier.creditor.extra.consumer_mediator {
-            values.insert("consumer_mediator", m.clone());
-        }
-        if let Some(a) = self.agency {
-            values.insert("agency_name", a.name.clone());
-            values.insert("agency_address", a.address.join(", "));
-            values.insert("agency_mandate", a.mandate.clone());
-        }
-        // Every rate that applied to the claimed invoices, each with its basis and, when
-        // there are several, the dates it applied.
-        let rates = rates_applied(&self.lines);
-        if !rates.is_empty() {
-            let rate = enumerate_fr(&rates);
-            match self.regime {
-                Regime::B2b => values.insert("penalty_rate", rate),
-                _ => values.insert("moratory_rate", rate),
-            };
-        }
-        // C. civ. 1344-1: interest runs from the first formal notice received; a later notice
-        // recalls it rather than starting it again.
-        // b2c after a payment plan's end: legal interest runs from the day after (spec §6).
-        let plan_end = match self.statement.plan.as_ref().map(|p| &p.status) {
-            Some(crate::calc::payment_plan::PlanStatus::Ended { on, .. })
-                if self.regime == Regime::B2c =>
-            {
-                Some(*on)
-            }
-            _ => None,
-        };
-        values.insert(
-            "interest_start",
-            match self.facts.first_formal_notice() {
-                _ if plan_end.is_some() => format!(
-                    "courent depuis le {}, lendemain de la déchéance du terme de l'échéancier",
-                    date_long_fr(plan_end.and_then(|d| d.succ_opt()).unwrap_or(date))
-                ),
-                Some(d) if d < date => format!(
-                    "courent depuis {} mise en demeure reçue le {}",
-                    if self.je { "ma" } else { "notre" },
-                    date_long_fr(d)
-                ),
-                _ => "courent à compter de la réception de la présente mise en demeure".to_string(),
-            },
-        );
-        let indemnity_rule = match self.regime {
-            Regime::B2g => Some("ccp-indemnity"),
-            Regime::B2b => Some("l441-10-indemnity"),
-            _ => None,
-        };
-        if let Some(id) = indemnity_rule
-            && let Ok((_, v)) = rules.value(id, date, String::new)
-        {
-            values.insert("indemnity_unit", euros_fr(v.value));
-        }
-        // R124-4 3°: the 40 € per invoice is part of the sum claimed, under the rule of the
-        // regime; nothing when none is claimed.
-        let indemnity_clause = match (self.regime, values.get("indemnity_unit")) {
-            (Regime::B2b, Some(unit)) if !t.indemnities.is_zero() => format!(
-                ", dont l'indemnité forfaitaire pour frais de recouvrement de {unit} par facture (C. com. L441-10 II et D441-5)"
-            ),
-            (Regime::B2g, Some(unit)) if !t.indemnities.is_zero() => format!(
-                ", dont l'indemnité forfaitaire pour frais de recouvrement de {unit} par facture (CCP L2192-13 et D2192-35)"
-            ),
-            _ => String::new(),
-        };
-        values.insert("indemnity_clause", indemnity_clause);
-        values.insert("pieces_count", self.pieces.len().to_string());
-        values.insert(
-            "pieces_listed",
-            match self.pieces.len() {
-                1 => "une pièce, listée ci-après".to_string(),
-                n => format!("pièces numérotées de 1 à {n}, listées ci-après"),
-            },
-        );
-        values.insert("creditor_identification", creditor_identification(dossier));
-        values.insert(
-            "debtor_identification",
-            debtor_identification(dossier, &self.debtor_address),
-        );
-        values
-    }
-
-    /// What follows an unanswered formal notice to a public buyer: the référé-provision, or
-    /// first the mémoire en réclamation when the contract refers to a CCAG and none is
-    /// recorded (the judge would dismiss a request made before it).
-    fn public_buyer_next_step(&self) -> String {
-        let ccag = self.dossier.contract.as_ref().and_then(|c| c.ccag.as_ref());
-        let refere = "le juge des référés du tribunal administratif d'une demande de provision \
-                      (article R541-1 du code de justice administrative)";
-        match ccag {
-            Some(ccag) if crate::courts::memorandum_missing(self.dossier).is_some() => format!(
-                "nous vous adresserons le mémoire en réclamation prévu par le {ccag}, \
-                 préalable à la saisine du {}",
-                refere.trim_start_matches("le ")
-            ),
-            _ => format!("nous saisirons {refere}, sans autre avis"),
-        }
     }
 
     /// The data every template reads: parties, letterhead, claim table, totals, mentions.
@@ -753,183 +608,10 @@ fn creditor_letterhead(d: &Dossier) -> Vec<String> {
     out
 }
 
-/// A claim line's penalties or interest and its indemnity as the claim table shows them: net
-/// of what payments covered and of what a payment plan waived (spec §6, the accessories
-/// first), so that the columns add up to the line's total.
-pub(super) fn shown_accessories(l: &InvoiceLine) -> (rust_decimal::Decimal, rust_decimal::Decimal) {
-    let accrued = l.penalties + l.interest - l.penalties_paid;
-    let on_accrued = l.waived.min(accrued);
-    (
-        accrued - on_accrued,
-        l.indemnity - l.indemnity_paid - (l.waived - on_accrued),
-    )
-}
-
 /// The footer line: the name and the identity lines, joined by dashes, no empty part.
 fn footer(name: &str, identity: &[String]) -> String {
     std::iter::once(name.to_string())
         .chain(identity.iter().cloned())
         .collect::<Vec<_>>()
         .join(" – ")
-}
-
-/// "sur les pénalités échues (59,86 €) puis sur le principal (1 440,14 €) – C. civ. 1343-1".
-pub(super) fn imputation_split(i: &Imputed, regime: Regime) -> String {
-    let accrued = match regime {
-        Regime::B2b => "les pénalités échues",
-        Regime::B2g => "les intérêts moratoires échus",
-        _ => "les intérêts échus",
-    };
-    let a = format!("{accrued} ({})", euros_fr(i.to_accrued));
-    let p = format!("le principal ({})", euros_fr(i.to_principal));
-    if i.before_due {
-        return format!("sur {p}, réglé à l'échéance ou avant");
-    }
-    match (i.order, i.to_accrued.is_zero(), i.to_principal.is_zero()) {
-        (Imputation::InterestFirst, false, false) => {
-            format!("sur {a} puis sur {p} – C. civ. 1343-1")
-        }
-        (Imputation::InterestFirst, false, true) => format!("sur {a} – C. civ. 1343-1"),
-        (Imputation::InterestFirst, true, _) => format!("sur {p} – C. civ. 1343-1"),
-        (Imputation::PrincipalFirst, _, false) if i.to_accrued.is_zero() => {
-            format!("sur {p} (imputation sur le principal d'abord)")
-        }
-        (Imputation::PrincipalFirst, _, _) => {
-            format!("sur {p} puis sur {a} (imputation sur le principal d'abord)")
-        }
-    }
-}
-
-/// Every rate that applied to the claimed invoices, in the order first used, each with its
-/// basis and the dates it applied: "12,15 % l'an (BCE 2,15 % au 01/01/2026 + 10 points) du
-/// 15/02/2026 au 30/06/2026".
-pub(super) fn rates_applied(lines: &[&InvoiceLine]) -> Vec<String> {
-    let mut seen: Vec<(String, NaiveDate, NaiveDate)> = Vec::new();
-    let mut periods: Vec<_> = lines.iter().flat_map(|l| l.periods.iter()).collect();
-    periods.sort_by_key(|p| (p.from, p.to));
-    for p in periods {
-        // The basis without its trailing citation: the text around it cites the article.
-        let what = match p.basis.rfind(" (") {
-            Some(i) if p.basis.ends_with(')') => p.basis[..i].to_string(),
-            _ => p.basis.clone(),
-        };
-        let key = format!("{} l'an ({what})", percent_fr(p.rate));
-        match seen.iter_mut().find(|(k, _, _)| *k == key) {
-            Some(s) => {
-                s.1 = s.1.min(p.from);
-                s.2 = s.2.max(p.to);
-            }
-            None => seen.push((key, p.from, p.to)),
-        }
-    }
-    if seen.len() == 1 {
-        return seen.into_iter().map(|(k, _, _)| k).collect();
-    }
-    seen.into_iter()
-        .map(|(k, from, to)| format!("{k} du {} au {}", date_short_fr(from), date_short_fr(to)))
-        .collect()
-}
-
-/// What the claim rests on: the invoices, then the accessories the law attaches by regime.
-fn claim_basis(dossier: &Dossier, regime: Regime, lines: &[&InvoiceLine]) -> String {
-    let numbers: Vec<String> = lines
-        .iter()
-        .map(|l| format!("n° {} du {}", l.number, date_long_fr(l.issued)))
-        .collect();
-    let accessory_basis = match regime {
-        Regime::B2b => {
-            "pénalités de retard et indemnité forfaitaire pour frais de recouvrement (C. com. art. L441-10 et D441-5)"
-        }
-        Regime::B2g => {
-            "intérêts moratoires et indemnité forfaitaire (CCP art. L2192-13, R2192-31 et D2192-35)"
-        }
-        Regime::B2c | Regime::C2x => {
-            "intérêts au taux légal à compter de la mise en demeure (C. civ. art. 1231-6 et 1344-1)"
-        }
-    };
-    let rent = dossier.terms.claims == ClaimKind::Rents;
-    let plural = numbers.len() > 1;
-    let s = if plural { "s" } else { "" };
-    format!(
-        "{} {}, {}{s} par {} et {}{s} {}{s} à l'échéance\u{a0}; {accessory_basis}",
-        match (rent, plural) {
-            (false, false) => "facture",
-            (false, true) => "factures",
-            (true, false) => "loyer",
-            (true, true) => "loyers",
-        },
-        enumerate_fr(&numbers),
-        if rent { "appelé" } else { "émise" },
-        dossier.creditor.name,
-        if rent { "demeuré" } else { "demeurée" },
-        if rent { "impayé" } else { "impayée" },
-    )
-}
-
-/// How to pay: a transfer to the creditor's IBAN; a public payer without it pays by
-/// mandatement to the account the contract designates, never by cheque; otherwise a cheque.
-fn payment_means(dossier: &Dossier) -> String {
-    match &dossier.creditor.iban {
-        Some(iban) => format!(
-            "virement sur le compte IBAN {} (titulaire\u{a0}: {})",
-            iban_fr(iban),
-            dossier.creditor.name
-        ),
-        None if dossier.debtor.is_public_person() => format!(
-            "mandatement au profit {} sur le compte bancaire désigné au marché",
-            de_fr(&dossier.creditor.name)
-        ),
-        None => format!(
-            "chèque à l'ordre {}, à adresser à l'adresse suivante\u{a0}: {}",
-            de_fr(&dossier.creditor.name),
-            dossier.creditor.address.join(", ")
-        ),
-    }
-}
-
-fn subject(kind: DocKind, numbers: &[String]) -> String {
-    let what = if numbers.len() > 1 {
-        format!("factures {}", enumerate_fr(numbers))
-    } else {
-        format!("facture {}", numbers.first().cloned().unwrap_or_default())
-    };
-    match kind {
-        DocKind::Relance1 => format!("Rappel de règlement — {what}"),
-        DocKind::Relance2 => format!("Deuxième relance — {what}"),
-        DocKind::Relance3 => format!("Dernière relance avant mise en demeure — {what}"),
-        DocKind::MiseEnDemeure => format!("Mise en demeure de payer — {what}"),
-        DocKind::Decompte => "Décompte de la créance".to_string(),
-        DocKind::ReleveDeCompte => "Relevé de compte".to_string(),
-        DocKind::Bordereau => "Bordereau des pièces communiquées".to_string(),
-        DocKind::RequeteInjonction => "Requête en injonction de payer".to_string(),
-        DocKind::RequeteRefere => "Requête en référé-provision".to_string(),
-        DocKind::PropositionEcheancier => format!("Proposition d'échéancier de paiement — {what}"),
-        DocKind::RelanceEcheance => format!("Échéance impayée de votre échéancier — {what}"),
-        DocKind::DecheanceDuTerme => format!("Déchéance du terme de votre échéancier — {what}"),
-    }
-}
-
-fn fill(
-    m: &Mention,
-    doc: &'static str,
-    values: &BTreeMap<&str, String>,
-) -> Result<FilledMention, LetterError> {
-    let mut text = m.text.clone();
-    for name in m.placeholders() {
-        let Some(v) = values.get(name) else {
-            return Err(LetterError::MentionData {
-                document: doc,
-                mention: m.id.clone(),
-                article: m.article.clone(),
-                file: m.file.clone(),
-                placeholder: name.to_string(),
-            });
-        };
-        text = text.replacen(&format!("{{{name}}}"), v, 1);
-    }
-    Ok(FilledMention {
-        id: m.id.clone(),
-        text: typo_fr(&text),
-        article: m.article.clone(),
-    })
 }

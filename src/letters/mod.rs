@@ -11,6 +11,7 @@
 //! proposal, instalment notice, déchéance du terme). The facts of the procedure come
 //! from the dossier's records (`facts`); the French wording helpers are in `wording`.
 
+mod claim;
 mod common;
 pub mod court;
 mod facts;
@@ -20,6 +21,7 @@ mod plan;
 mod plan_proposal;
 mod reminders;
 mod statement;
+mod values;
 mod wording;
 
 use chrono::NaiveDate;

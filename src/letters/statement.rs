@@ -3,7 +3,8 @@
 
 use serde_json::{Map, Value, json};
 
-use super::common::{Context, rates_applied};
+use super::claim::rates_applied;
+use super::common::Context;
 use super::wording::typo_fr;
 use crate::calc::{InvoiceLine, RuleUse, Statement};
 use crate::documents::format::{
@@ -329,7 +330,7 @@ fn statement_json(ctx: &Context) -> Value {
 
 /// "sur les pénalités échues (5,99 €) puis sur le principal (494,01 €) – C. civ. 1343-1".
 fn imputation_detail(i: &crate::calc::Imputed, regime: Regime) -> String {
-    super::common::imputation_split(i, regime)
+    super::claim::imputation_split(i, regime)
 }
 
 /// A rule value as a reader checks it: its article (only the one that applies to this

@@ -1,0 +1,162 @@
+//! The claim's wording shared by the documents: the basis of the claim, how to pay, the
+//! subject line, how each payment was imputed, the rates applied, and the accessories a
+//! claim table shows.
+
+use super::DocKind;
+use chrono::NaiveDate;
+
+use super::wording::{de_fr, enumerate_fr, iban_fr};
+use crate::calc::{Imputed, InvoiceLine};
+use crate::documents::format::{
+    format_date_long as date_long_fr, format_date_short as date_short_fr, format_eur as euros_fr,
+    format_percent as percent_fr,
+};
+use crate::dossier::{ClaimKind, Dossier, Imputation, Regime};
+
+/// A claim line's penalties or interest and its indemnity as the claim table shows them: net
+/// of what payments covered and of what a payment plan waived (spec §6, the accessories
+/// first), so that the columns add up to the line's total.
+pub(super) fn shown_accessories(l: &InvoiceLine) -> (rust_decimal::Decimal, rust_decimal::Decimal) {
+    let accrued = l.penalties + l.interest - l.penalties_paid;
+    let on_accrued = l.waived.min(accrued);
+    (
+        accrued - on_accrued,
+        l.indemnity - l.indemnity_paid - (l.waived - on_accrued),
+    )
+}
+
+/// "sur les pénalités échues (59,86 €) puis sur le principal (1 440,14 €) – C. civ. 1343-1".
+pub(super) fn imputation_split(i: &Imputed, regime: Regime) -> String {
+    let accrued = match regime {
+        Regime::B2b => "les pénalités échues",
+        Regime::B2g => "les intérêts moratoires échus",
+        _ => "les intérêts échus",
+    };
+    let a = format!("{accrued} ({})", euros_fr(i.to_accrued));
+    let p = format!("le principal ({})", euros_fr(i.to_principal));
+    if i.before_due {
+        return format!("sur {p}, réglé à l'échéance ou avant");
+    }
+    match (i.order, i.to_accrued.is_zero(), i.to_principal.is_zero()) {
+        (Imputation::InterestFirst, false, false) => {
+            format!("sur {a} puis sur {p} – C. civ. 1343-1")
+        }
+        (Imputation::InterestFirst, false, true) => format!("sur {a} – C. civ. 1343-1"),
+        (Imputation::InterestFirst, true, _) => format!("sur {p} – C. civ. 1343-1"),
+        (Imputation::PrincipalFirst, _, false) if i.to_accrued.is_zero() => {
+            format!("sur {p} (imputation sur le principal d'abord)")
+        }
+        (Imputation::PrincipalFirst, _, _) => {
+            format!("sur {p} puis sur {a} (imputation sur le principal d'abord)")
+        }
+    }
+}
+
+/// Every rate that applied to the claimed invoices, in the order first used, each with its
+/// basis and the dates it applied: "12,15 % l'an (BCE 2,15 % au 01/01/2026 + 10 points) du
+/// 15/02/2026 au 30/06/2026".
+pub(super) fn rates_applied(lines: &[&InvoiceLine]) -> Vec<String> {
+    let mut seen: Vec<(String, NaiveDate, NaiveDate)> = Vec::new();
+    let mut periods: Vec<_> = lines.iter().flat_map(|l| l.periods.iter()).collect();
+    periods.sort_by_key(|p| (p.from, p.to));
+    for p in periods {
+        // The basis without its trailing citation: the text around it cites the article.
+        let what = match p.basis.rfind(" (") {
+            Some(i) if p.basis.ends_with(')') => p.basis[..i].to_string(),
+            _ => p.basis.clone(),
+        };
+        let key = format!("{} l'an ({what})", percent_fr(p.rate));
+        match seen.iter_mut().find(|(k, _, _)| *k == key) {
+            Some(s) => {
+                s.1 = s.1.min(p.from);
+                s.2 = s.2.max(p.to);
+            }
+            None => seen.push((key, p.from, p.to)),
+        }
+    }
+    if seen.len() == 1 {
+        return seen.into_iter().map(|(k, _, _)| k).collect();
+    }
+    seen.into_iter()
+        .map(|(k, from, to)| format!("{k} du {} au {}", date_short_fr(from), date_short_fr(to)))
+        .collect()
+}
+
+/// What the claim rests on: the invoices, then the accessories the law attaches by regime.
+pub(super) fn claim_basis(dossier: &Dossier, regime: Regime, lines: &[&InvoiceLine]) -> String {
+    let numbers: Vec<String> = lines
+        .iter()
+        .map(|l| format!("n° {} du {}", l.number, date_long_fr(l.issued)))
+        .collect();
+    let accessory_basis = match regime {
+        Regime::B2b => {
+            "pénalités de retard et indemnité forfaitaire pour frais de recouvrement (C. com. art. L441-10 et D441-5)"
+        }
+        Regime::B2g => {
+            "intérêts moratoires et indemnité forfaitaire (CCP art. L2192-13, R2192-31 et D2192-35)"
+        }
+        Regime::B2c | Regime::C2x => {
+            "intérêts au taux légal à compter de la mise en demeure (C. civ. art. 1231-6 et 1344-1)"
+        }
+    };
+    let rent = dossier.terms.claims == ClaimKind::Rents;
+    let plural = numbers.len() > 1;
+    let s = if plural { "s" } else { "" };
+    format!(
+        "{} {}, {}{s} par {} et {}{s} {}{s} à l'échéance\u{a0}; {accessory_basis}",
+        match (rent, plural) {
+            (false, false) => "facture",
+            (false, true) => "factures",
+            (true, false) => "loyer",
+            (true, true) => "loyers",
+        },
+        enumerate_fr(&numbers),
+        if rent { "appelé" } else { "émise" },
+        dossier.creditor.name,
+        if rent { "demeuré" } else { "demeurée" },
+        if rent { "impayé" } else { "impayée" },
+    )
+}
+
+/// How to pay: a transfer to the creditor's IBAN; a public payer without it pays by
+/// mandatement to the account the contract designates, never by cheque; otherwise a cheque.
+pub(super) fn payment_means(dossier: &Dossier) -> String {
+    match &dossier.creditor.iban {
+        Some(iban) => format!(
+            "virement sur le compte IBAN {} (titulaire\u{a0}: {})",
+            iban_fr(iban),
+            dossier.creditor.name
+        ),
+        None if dossier.debtor.is_public_person() => format!(
+            "mandatement au profit {} sur le compte bancaire désigné au marché",
+            de_fr(&dossier.creditor.name)
+        ),
+        None => format!(
+            "chèque à l'ordre {}, à adresser à l'adresse suivante\u{a0}: {}",
+            de_fr(&dossier.creditor.name),
+            dossier.creditor.address.join(", ")
+        ),
+    }
+}
+
+pub(super) fn subject(kind: DocKind, numbers: &[String]) -> String {
+    let what = if numbers.len() > 1 {
+        format!("factures {}", enumerate_fr(numbers))
+    } else {
+        format!("facture {}", numbers.first().cloned().unwrap_or_default())
+    };
+    match kind {
+        DocKind::Relance1 => format!("Rappel de règlement — {what}"),
+        DocKind::Relance2 => format!("Deuxième relance — {what}"),
+        DocKind::Relance3 => format!("Dernière relance avant mise en demeure — {what}"),
+        DocKind::MiseEnDemeure => format!("Mise en demeure de payer — {what}"),
+        DocKind::Decompte => "Décompte de la créance".to_string(),
+        DocKind::ReleveDeCompte => "Relevé de compte".to_string(),
+        DocKind::Bordereau => "Bordereau des pièces communiquées".to_string(),
+        DocKind::RequeteInjonction => "Requête en injonction de payer".to_string(),
+        DocKind::RequeteRefere => "Requête en référé-provision".to_string(),
+        DocKind::PropositionEcheancier => format!("Proposition d'échéancier de paiement — {what}"),
+        DocKind::RelanceEcheance => format!("Échéance impayée de votre échéancier — {what}"),
+        DocKind::DecheanceDuTerme => format!("Déchéance du terme de votre échéancier — {what}"),
+    }
+}
