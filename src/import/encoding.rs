@@ -1,6 +1,8 @@
 //! Text encodings of accounting exports: UTF-8 (with or without BOM), UTF-16 with a BOM,
 //! and the single-byte encodings French software still writes (ISO-8859-15, Windows-1252).
 
+use std::borrow::Cow;
+
 use encoding_rs::{Encoding, ISO_8859_15, UTF_16BE, UTF_16LE, WINDOWS_1252};
 
 /// Which single-byte encoding to assume when the bytes are not UTF-8 and nothing in them
@@ -19,26 +21,27 @@ pub enum Legacy {
 /// byte in 0x80..=0x9F occurs (control characters in ISO-8859-15, letters and `€` in
 /// Windows-1252), otherwise `legacy`. The two differ only on eight rare characters
 /// (`€ Š š Ž ž Œ œ Ÿ` against `¤ ¦ ¨ ´ ¸ ¼ ½ ¾`), so the choice is reported.
-pub fn decode(bytes: &[u8], legacy: Legacy) -> (String, &'static str) {
+pub fn decode(bytes: &[u8], legacy: Legacy) -> (Cow<'_, str>, &'static str) {
     if let Some(rest) = bytes.strip_prefix(b"\xEF\xBB\xBF")
         && let Ok(s) = std::str::from_utf8(rest)
     {
-        return (s.to_string(), "UTF-8 (with BOM)");
+        return (Cow::Borrowed(s), "UTF-8 (with BOM)");
     }
     if let Some(rest) = bytes.strip_prefix(b"\xFF\xFE") {
-        return (decode_with(UTF_16LE, rest), "UTF-16LE");
+        return (decode_with(UTF_16LE, rest).into(), "UTF-16LE");
     }
     if let Some(rest) = bytes.strip_prefix(b"\xFE\xFF") {
-        return (decode_with(UTF_16BE, rest), "UTF-16BE");
+        return (decode_with(UTF_16BE, rest).into(), "UTF-16BE");
     }
+    // UTF-8, the common case, is borrowed: a file of a million lines is not copied.
     if let Ok(s) = std::str::from_utf8(bytes) {
-        return (s.to_string(), "UTF-8");
+        return (Cow::Borrowed(s), "UTF-8");
     }
     let windows = bytes.iter().any(|b| (0x80..=0x9F).contains(b));
     if windows || legacy == Legacy::Windows1252 {
-        (decode_with(WINDOWS_1252, bytes), "Windows-1252")
+        (decode_with(WINDOWS_1252, bytes).into(), "Windows-1252")
     } else {
-        (decode_with(ISO_8859_15, bytes), "ISO-8859-15")
+        (decode_with(ISO_8859_15, bytes).into(), "ISO-8859-15")
     }
 }
 
@@ -49,6 +52,11 @@ fn decode_with(encoding: &'static Encoding, bytes: &[u8]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn decode(bytes: &[u8], legacy: Legacy) -> (String, &'static str) {
+        let (text, encoding) = super::decode(bytes, legacy);
+        (text.into_owned(), encoding)
+    }
 
     #[test]
     fn accents_in_each_encoding() {

@@ -8,7 +8,7 @@
 //! are invoices (`PieceRef` the number, `PieceDate` the issue date); open credits are
 //! payments naming no invoice, credit notes included (spec §5).
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
@@ -43,21 +43,24 @@ fn name_parts(name: &str) -> Option<(&str, &str)> {
     Some((&name[..9], &name[12..20]))
 }
 
-/// One line of a customer account, as read.
-struct Line {
+/// One line of a customer account, as read: its fields borrowed from the file's text (a
+/// FEC holds hundreds of thousands of them), the labels cleaned where they are used.
+struct Line<'t> {
     line: usize,
-    account: String,
-    label: Option<String>,
+    account: &'t str,
+    /// The account's label (`CompAuxLib`, else `CompteLib`), as written.
+    label: Option<&'t str>,
     /// Debit minus credit.
     amount: Decimal,
-    lettering: String,
+    lettering: &'t str,
     lettered_on: Option<NaiveDate>,
-    piece_ref: String,
-    piece_date: String,
-    description: String,
-    journal: String,
+    piece_ref: &'t str,
+    piece_date: &'t str,
+    /// `EcritureLib`, as written.
+    description: &'t str,
+    journal: &'t str,
     /// `EcritureNum`, when the file has the column.
-    entry_num: String,
+    entry_num: &'t str,
 }
 
 pub(super) fn read(
@@ -201,7 +204,8 @@ pub(super) fn read(
     let mut doubtful = 0usize;
     let mut no_datelet = 0usize;
     // Lettering groups with a line that could not be read: what is open cannot be told.
-    let mut broken: BTreeMap<(String, String), usize> = BTreeMap::new();
+    // Looked up only, never iterated: hashed (a FEC has hundreds of thousands of groups).
+    let mut broken: HashMap<(&str, &str), usize> = HashMap::new();
     for (i, raw) in lines.enumerate() {
         let line = i + 2;
         if raw.trim().is_empty() {
@@ -240,21 +244,20 @@ pub(super) fn read(
             continue;
         }
         let aux = c_aux.map(get).unwrap_or("");
-        let account = if aux.is_empty() { compte } else { aux }.to_string();
-        let lettering = get(c_let).to_string();
+        let account = if aux.is_empty() { compte } else { aux };
+        let lettering = get(c_let);
         let label = if aux.is_empty() {
             c_comptelib.map(get)
         } else {
             c_auxlib.map(get)
         }
-        .map(clean_text)
-        .filter(|l| !l.is_empty());
+        .filter(|l| !clean_text(l).is_empty());
         let mut ok = true;
         match amounts.read(&fields) {
-            Ok(a) => *ledger.entry(account.clone()).or_default() += a,
+            Ok(a) => *ledger.entry(account.to_string()).or_default() += a,
             Err(_) => {
-                ledger.entry(account.clone()).or_default();
-                unreadable.insert(account.clone());
+                ledger.entry(account.to_string()).or_default();
+                unreadable.insert(account.to_string());
             }
         }
         let amount = match amounts.read(&fields) {
@@ -284,7 +287,10 @@ pub(super) fn read(
             }
         };
         if !ok {
-            rejected_of.entry(account.clone()).or_default().push(line);
+            rejected_of
+                .entry(account.to_string())
+                .or_default()
+                .push(line);
             if !lettering.is_empty() {
                 broken.entry((account, lettering)).or_insert(line);
             }
@@ -300,11 +306,11 @@ pub(super) fn read(
             amount,
             lettering,
             lettered_on,
-            piece_ref: get(c_ref).to_string(),
-            entry_num: c_num.map(get).unwrap_or("").to_string(),
-            piece_date: get(c_date).to_string(),
-            description: c_lib.map(get).map(clean_text).unwrap_or_default(),
-            journal: c_journal.map(get).unwrap_or("").to_string(),
+            piece_ref: get(c_ref),
+            entry_num: c_num.map(get).unwrap_or(""),
+            piece_date: get(c_date),
+            description: c_lib.map(get).unwrap_or(""),
+            journal: c_journal.map(get).unwrap_or(""),
         });
     }
     if let Some((first, date)) = after_closing {
@@ -350,16 +356,14 @@ pub(super) fn read(
     ));
 
     // Sum of each lettering group lettered by the closing date.
-    let mut groups: BTreeMap<(String, String), Decimal> = BTreeMap::new();
+    let mut groups: HashMap<(&str, &str), Decimal> = HashMap::new();
     for l in &read {
         if lettered_at_closing(l, closing) {
-            *groups
-                .entry((l.account.clone(), l.lettering.clone()))
-                .or_default() += l.amount;
+            *groups.entry((l.account, l.lettering)).or_default() += l.amount;
         }
     }
     let shared = shared_pieces(&read);
-    let mut partial_reported: BTreeSet<(String, String)> = BTreeSet::new();
+    let mut partial_reported: BTreeSet<(&str, &str)> = BTreeSet::new();
     let mut drafts: BTreeMap<String, Draft> = BTreeMap::new();
     // (account, number) -> index of the invoice in its draft, and its issue date.
     let mut numbers: BTreeMap<(String, String), (usize, NaiveDate, usize)> = BTreeMap::new();
@@ -374,7 +378,7 @@ pub(super) fn read(
                 l.lettered_on.map(|d| d.to_string()).unwrap_or_default()
             );
         } else {
-            let group = (l.account.clone(), l.lettering.clone());
+            let group = (l.account, l.lettering);
             if let Some(first) = broken.get(&group) {
                 cx.reject(
                     Some(l.line),
@@ -410,7 +414,7 @@ pub(super) fn read(
         }
         let Some(item) = open_item(cx, l, &shared) else {
             rejected_of
-                .entry(l.account.clone())
+                .entry(l.account.to_string())
                 .or_default()
                 .push(l.line);
             continue;
@@ -418,7 +422,7 @@ pub(super) fn read(
         let draft = by_account(&mut drafts, &l.account);
         draft.name_is_label = true;
         if draft.name.is_none() {
-            draft.name.clone_from(&l.label);
+            draft.name = l.label.map(clean_text);
         }
         if matches!(
             l.journal.to_ascii_uppercase().as_str(),
@@ -440,7 +444,7 @@ pub(super) fn read(
         };
         match item {
             OpenItem::Debit(number, issued) => {
-                let key = (l.account.clone(), number.clone());
+                let key = (l.account.to_string(), number.clone());
                 match numbers.get(&key) {
                     Some(&(i, date, first)) if date == issued => {
                         let inv = &mut draft.invoices[i];
@@ -462,7 +466,7 @@ pub(super) fn read(
                             ),
                         );
                         rejected_of
-                            .entry(l.account.clone())
+                            .entry(l.account.to_string())
                             .or_default()
                             .push(l.line);
                         continue;
@@ -470,7 +474,8 @@ pub(super) fn read(
                     None => {}
                 }
                 numbers.insert(key, (draft.invoices.len(), issued, l.line));
-                let derived = if shared.contains(&(l.account.clone(), clean_text(&l.piece_ref))) {
+                let derived = if shared.contains(&(l.account.to_string(), clean_text(l.piece_ref)))
+                {
                     format!(
                         "; number derived from PieceRef \"{}\" {}, since that piece (a batch \
                          piece) holds several open entries of this account with different dates",
@@ -489,19 +494,18 @@ pub(super) fn read(
                     issued,
                     due: None,
                     amount: l.amount,
-                    description: Some(l.description.clone()).filter(|d| !d.is_empty()),
+                    description: Some(clean_text(l.description)).filter(|d| !d.is_empty()),
                     piece: None,
                     origin: format!("FEC line {}{journal}: {why}{derived}", l.line),
                     amount_note: None,
                 });
             }
             OpenItem::Credit(date) => {
-                let reference = match (l.piece_ref.is_empty(), l.description.is_empty()) {
-                    (false, false) => {
-                        Some(format!("{} {}", clean_text(&l.piece_ref), l.description))
-                    }
-                    (false, true) => Some(clean_text(&l.piece_ref)),
-                    (true, false) => Some(l.description.clone()),
+                let description = clean_text(l.description);
+                let reference = match (l.piece_ref.is_empty(), description.is_empty()) {
+                    (false, false) => Some(format!("{} {description}", clean_text(l.piece_ref))),
+                    (false, true) => Some(clean_text(l.piece_ref)),
+                    (true, false) => Some(description),
                     (true, true) => None,
                 }
                 .map(|r| r.chars().take(200).collect());
@@ -544,19 +548,20 @@ pub(super) fn read(
 
 /// Each account's ledger balance against what its draft holds.
 fn reconcile(
-    read: &[Line],
+    read: &[Line<'_>],
     drafts: &BTreeMap<String, Draft>,
     ledger: &BTreeMap<String, Decimal>,
     rejected_of: &BTreeMap<String, Vec<usize>>,
     closing: NaiveDate,
 ) -> Vec<super::Reconciliation> {
-    let mut closed: BTreeMap<&str, BTreeMap<&str, Decimal>> = BTreeMap::new();
+    // Looked up by account only: hashed, the output follows `ledger`'s order.
+    let mut closed: HashMap<&str, HashMap<&str, Decimal>> = HashMap::new();
     for l in read {
         if lettered_at_closing(l, closing) {
             *closed
-                .entry(l.account.as_str())
+                .entry(l.account)
                 .or_default()
-                .entry(l.lettering.as_str())
+                .entry(l.lettering)
                 .or_default() += l.amount;
         }
     }
@@ -588,22 +593,31 @@ fn reconcile(
 /// The `(account, PieceRef)` of the open debits whose piece is shared by lines of
 /// different `PieceDate`s in one account: a batch piece (a monthly sales piece over many
 /// invoices), whose invoices get a derived number each rather than be merged or dropped.
-fn shared_pieces(read: &[Line]) -> BTreeSet<(String, String)> {
-    let mut dates: BTreeMap<(String, String), BTreeSet<&str>> = BTreeMap::new();
+fn shared_pieces(read: &[Line<'_>]) -> BTreeSet<(String, String)> {
+    // (account, raw PieceRef) -> the first PieceDate seen, and whether another was seen.
+    let mut dates: HashMap<(&str, &str), (&str, bool)> = HashMap::new();
     for l in read.iter().filter(|l| l.amount > Decimal::ZERO) {
-        dates
-            .entry((l.account.clone(), clean_text(&l.piece_ref)))
-            .or_default()
-            .insert(l.piece_date.as_str());
+        let e = dates
+            .entry((l.account, l.piece_ref))
+            .or_insert((l.piece_date, false));
+        e.1 |= e.0 != l.piece_date;
     }
-    dates
+    // Raw references that clean to the same number are one piece: merge them cleaned.
+    let mut cleaned: HashMap<(&str, String), (&str, bool)> = HashMap::new();
+    for ((account, piece), (date, several)) in dates {
+        let e = cleaned
+            .entry((account, clean_text(piece)))
+            .or_insert((date, false));
+        e.1 |= several || e.0 != date;
+    }
+    cleaned
         .into_iter()
-        .filter(|((_, piece), d)| !piece.is_empty() && d.len() > 1)
-        .map(|(k, _)| k)
+        .filter(|((_, piece), (_, several))| !piece.is_empty() && *several)
+        .map(|((account, piece), _)| (account.to_string(), piece))
         .collect()
 }
 
-fn lettered_at_closing(l: &Line, closing: NaiveDate) -> bool {
+fn lettered_at_closing(l: &Line<'_>, closing: NaiveDate) -> bool {
     !l.lettering.is_empty() && l.lettered_on.is_none_or(|d| d <= closing)
 }
 
@@ -617,14 +631,14 @@ enum OpenItem {
 /// Reads the fields an open line needs, or rejects it saying which is missing.
 fn open_item(
     cx: &mut Context<'_>,
-    l: &Line,
+    l: &Line<'_>,
     shared: &BTreeSet<(String, String)>,
 ) -> Option<OpenItem> {
     let mut ok = true;
     let date = match parse_fec_date(&l.piece_date) {
         Ok(d) => Some(d),
         Err(m) => {
-            let value = Some(l.piece_date.as_str()).filter(|v| !v.is_empty());
+            let value = Some(l.piece_date).filter(|v| !v.is_empty());
             cx.reject(Some(l.line), "PieceDate", value, m);
             ok = false;
             None
@@ -632,11 +646,11 @@ fn open_item(
     };
     if l.amount > Decimal::ZERO {
         let mut number = clean_text(&l.piece_ref);
-        if shared.contains(&(l.account.clone(), number.clone())) {
+        if shared.contains(&(l.account.to_string(), number.clone())) {
             let suffix = if l.entry_num.is_empty() {
-                l.piece_date.clone()
+                l.piece_date.to_string()
             } else {
-                clean_text(&l.entry_num)
+                clean_text(l.entry_num)
             };
             number = format!("{number}-{suffix}");
         }
