@@ -383,7 +383,7 @@ pub(super) fn read(
                 cx.reject(
                     Some(l.line),
                     "EcritureLet",
-                    Some(&l.lettering),
+                    Some(l.lettering),
                     format!(
                         "lettering group with an unusable line (line {first}): what is still \
                          open cannot be told"
@@ -400,8 +400,8 @@ pub(super) fn read(
                 l.lettering,
                 cents_string(net)
             );
-            if partial_reported.insert(group.clone()) {
-                by_account(&mut drafts, &l.account).notes.push((
+            if partial_reported.insert(group) {
+                by_account(&mut drafts, l.account).notes.push((
                     "lettering".to_string(),
                     format!(
                         "lettering group \"{}\" does not balance ({}): its lines are imported \
@@ -419,7 +419,7 @@ pub(super) fn read(
                 .push(l.line);
             continue;
         };
-        let draft = by_account(&mut drafts, &l.account);
+        let draft = by_account(&mut drafts, l.account);
         draft.name_is_label = true;
         if draft.name.is_none() {
             draft.name = l.label.map(clean_text);
@@ -479,7 +479,7 @@ pub(super) fn read(
                     format!(
                         "; number derived from PieceRef \"{}\" {}, since that piece (a batch \
                          piece) holds several open entries of this account with different dates",
-                        clean_text(&l.piece_ref),
+                        clean_text(l.piece_ref),
                         if l.entry_num.is_empty() {
                             "and the PieceDate".to_string()
                         } else {
@@ -635,7 +635,7 @@ fn open_item(
     shared: &BTreeSet<(String, String)>,
 ) -> Option<OpenItem> {
     let mut ok = true;
-    let date = match parse_fec_date(&l.piece_date) {
+    let date = match parse_fec_date(l.piece_date) {
         Ok(d) => Some(d),
         Err(m) => {
             let value = Some(l.piece_date).filter(|v| !v.is_empty());
@@ -645,7 +645,7 @@ fn open_item(
         }
     };
     if l.amount > Decimal::ZERO {
-        let mut number = clean_text(&l.piece_ref);
+        let mut number = clean_text(l.piece_ref);
         if shared.contains(&(l.account.to_string(), number.clone())) {
             let suffix = if l.entry_num.is_empty() {
                 l.piece_date.to_string()
