@@ -4,6 +4,7 @@
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
+#[cfg(not(target_os = "linux"))]
 use super::write_atomic;
 use crate::dossier::parse_creditor_file;
 use crate::error::{Problem, Problems};
@@ -201,6 +202,11 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         &out.join(REPORT_FILE),
         result.report.to_json_string().as_bytes(),
     )?;
+    // One flush of the file system for every file written (a flush per dossier costs a
+    // journal commit each: 5,000 dossiers took seconds), before success is reported.
+    #[cfg(target_os = "linux")]
+    super::output::sync_filesystem(out)
+        .map_err(|e| anyhow::anyhow!("{}: cannot flush to disk: {e}", out.display()))?;
 
     for p in result.rejected.iter() {
         eprintln!("warning: line not imported: {p}");
@@ -312,6 +318,11 @@ fn create_dir(path: &Path) -> anyhow::Result<()> {
         .map_err(|e| anyhow::anyhow!("{}: cannot create the folder: {e}", path.display()))
 }
 
+/// Atomic (a temporary file renamed), flushed to disk once at the end on Linux.
 fn write_file(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
-    write_atomic(path, bytes).map_err(|e| anyhow::anyhow!("{}: cannot write: {e}", path.display()))
+    #[cfg(target_os = "linux")]
+    let written = super::output::write_atomic_unsynced(path, bytes);
+    #[cfg(not(target_os = "linux"))]
+    let written = write_atomic(path, bytes);
+    written.map_err(|e| anyhow::anyhow!("{}: cannot write: {e}", path.display()))
 }
