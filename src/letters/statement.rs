@@ -213,10 +213,15 @@ fn account_json(ctx: &mut Context) -> Value {
         format!(
             "Le recouvrement de ces sommes a été confié à {}, {} (mandat {}), à qui toute \
              correspondance relative à ce compte peut être adressée\u{a0}; tout règlement \
-             effectué sur le compte indiqué ci-dessus vous libère envers nous.",
+             effectué {} vous libère envers nous.",
             ag.name,
             ag.address.join(", "),
-            ag.mandate
+            ag.mandate,
+            if d.creditor.iban.is_some() {
+                "sur le compte indiqué ci-dessus"
+            } else {
+                "à notre ordre"
+            }
         )
     });
     json!({

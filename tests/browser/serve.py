@@ -72,6 +72,9 @@ def run(base, out, served):
     })
     driver_path = shutil.which("chromedriver") or "/usr/bin/chromedriver"
     browser = webdriver.Chrome(service=Service(driver_path), options=options)
+    # A form post reloads the page: finding an element waits for it (up to 10 s) instead
+    # of failing when the new page is not yet there.
+    browser.implicitly_wait(10)
     try:
         # The portfolio: totals, chart, table.
         browser.get(f"{base}/?as_of={AS_OF}")
