@@ -16,20 +16,13 @@ mod generate;
 #[path = "support/process.rs"]
 mod process;
 
-use process::batch_run;
+use process::{batch_run, env_usize};
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::Instant;
 
 const RUNS: usize = 50;
-
-fn env_usize(name: &str, default: usize) -> usize {
-    std::env::var(name)
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(default)
-}
 
 fn main() {
     let speed_n = env_usize("RELANCE_BENCH_DOSSIERS", 1000);

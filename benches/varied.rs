@@ -25,12 +25,7 @@ use relance::documents::Renderer;
 use relance::letters::{DocKind, build};
 use relance::rules::Rules;
 
-fn env_usize(name: &str, default: usize) -> usize {
-    std::env::var(name)
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(default)
-}
+use process::env_usize;
 
 fn main() {
     let n = env_usize("RELANCE_BENCH_DOSSIERS", 200);

@@ -86,3 +86,11 @@ fn children_of(parent: u32) -> Vec<u32> {
         })
         .collect()
 }
+
+/// A count from the environment (`RELANCE_BENCH_...`), or `default`.
+pub fn env_usize(name: &str, default: usize) -> usize {
+    std::env::var(name)
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(default)
+}

@@ -149,10 +149,9 @@ fn account_letter(
     as_of: NaiveDate,
 ) -> anyhow::Result<ExitCode> {
     use crate::letters::{DocKind, build};
-    let out = match (args.format, &args.out) {
-        (AccountFormat::Pdf, None) => anyhow::bail!("--format pdf needs --out FILE"),
-        (_, out) => out.clone(),
-    };
+    if matches!(args.format, AccountFormat::Pdf) && args.out.is_none() {
+        anyhow::bail!("--format pdf needs --out FILE");
+    }
     let statement = crate::calc::compute(dossier, rules, as_of)?;
     let data = build(DocKind::ReleveDeCompte, dossier, &statement, rules)?;
     for w in &data.warnings {
@@ -171,8 +170,8 @@ fn account_letter(
         &data.json,
         &data.render_options(),
     )?;
-    let path = out.expect("checked above");
-    super::output::write_atomic(&path, &pdf)
+    let path = args.out.as_ref().expect("checked above");
+    super::output::write_atomic(path, &pdf)
         .map_err(|e| anyhow::anyhow!("{}: cannot write: {e}", path.display()))?;
     println!("{}", path.display());
     Ok(ExitCode::SUCCESS)
@@ -244,13 +243,7 @@ fn run_aging(args: AgingArgs) -> anyhow::Result<ExitCode> {
     }
     let rules = args.rules.load()?;
     let as_of = as_of_or_today(args.as_of);
-    let dirs = dossier_dirs(&args.path);
-    if dirs.is_empty() {
-        anyhow::bail!(
-            "{}: no dossier (dossier.toml or dossier.json) found",
-            args.path.display()
-        );
-    }
+    let dirs = portfolio_dirs(&args.path)?;
     let mut rows = Vec::with_capacity(dirs.len());
     let mut failed = 0usize;
     for dir in &dirs {
@@ -307,13 +300,7 @@ fn run_recovery(args: RecoveryArgs) -> anyhow::Result<ExitCode> {
         );
     }
     let rules = args.rules.load()?;
-    let dirs = dossier_dirs(&args.path);
-    if dirs.is_empty() {
-        anyhow::bail!(
-            "{}: no dossier (dossier.toml or dossier.json) found",
-            args.path.display()
-        );
-    }
+    let dirs = portfolio_dirs(&args.path)?;
     let mut builder = recovery::RecoveryBuilder::new(args.from, args.to);
     let mut failed = 0usize;
     for dir in &dirs {
@@ -398,6 +385,18 @@ fn recovery_table(r: &recovery::Recovery) -> String {
         format_eur(r.still_open)
     );
     out
+}
+
+/// The dossier folders under `path`, or an error when there is none.
+fn portfolio_dirs(path: &std::path::Path) -> anyhow::Result<Vec<PathBuf>> {
+    let dirs = dossier_dirs(path);
+    if dirs.is_empty() {
+        anyhow::bail!(
+            "{}: no dossier (dossier.toml or dossier.json) found",
+            path.display()
+        );
+    }
+    Ok(dirs)
 }
 
 fn aging_table(a: &Aging) -> String {

@@ -377,10 +377,18 @@ fn past_due(statement: &Statement) -> (Option<Statement>, Vec<(String, chrono::N
         .filter(|l| early(l))
         .map(|l| (l.number.clone(), l.due))
         .collect();
+    (Some(restricted(statement, |l| !early(l))), left_out)
+}
+
+/// `statement` with only the invoices `keep` keeps, its totals those of these invoices.
+fn restricted(
+    statement: &Statement,
+    keep: impl Fn(&crate::calc::InvoiceLine) -> bool,
+) -> Statement {
     let mut s = statement.clone();
-    s.invoices.retain(|l| !early(l));
+    s.invoices.retain(|l| keep(l));
     s.totals = crate::calc::Totals::of(&s.invoices, statement.totals.overpaid);
-    (Some(s), left_out)
+    s
 }
 
 /// The first reminder claims the principal only (an agency's states everything, R124-4): an
@@ -399,8 +407,7 @@ fn principal_only(
     {
         return Ok(None);
     }
-    let mut s = statement.clone();
-    s.invoices.retain(|l| !settled(l));
+    let s = restricted(statement, |l| !settled(l));
     if s.invoices.iter().all(|l| l.total_due().is_zero()) {
         return Err(LetterError::Refused {
             document: kind.name(),
@@ -410,7 +417,6 @@ fn principal_only(
                 .to_string(),
         });
     }
-    s.totals = crate::calc::Totals::of(&s.invoices, statement.totals.overpaid);
     Ok(Some(s))
 }
 

@@ -231,7 +231,6 @@ fn account_json(ctx: &mut Context) -> Value {
         "rows": rows,
         "balance": euros_fr(a.balance.abs()),
         "balance_signed": euros_fr(a.balance),
-        "state": state,
         "is_due": state == "due" && running.is_none(),
         "is_credit": state == "credit",
         "is_settled": state == "zero",

@@ -7,6 +7,12 @@ use relance::rules::Rules;
 
 use crate::support::*;
 
+/// A dossier of the repository, by its folder relative to the crate.
+fn dossier_dir(name: &str) -> relance::dossier::Dossier {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(name);
+    relance::dossier::fs::load_dir(&path).unwrap().dossier
+}
+
 mod recovery {
     use super::*;
 
@@ -170,14 +176,9 @@ mod recovery {
 mod qr {
     use super::*;
 
-    fn example() -> relance::dossier::Dossier {
-        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/atelier-martin");
-        relance::dossier::fs::load_dir(&path).unwrap().dossier
-    }
-
     #[test]
     fn the_formal_notice_carries_the_code_of_what_it_demands() {
-        let dz = example();
+        let dz = dossier_dir("examples/atelier-martin");
         let s = statement(&dz, "2026-06-30");
         let data = build(DocKind::MiseEnDemeure, &dz, &s, &Rules::embedded()).unwrap();
         assert_eq!(
@@ -204,16 +205,11 @@ mod qr {
         }
     }
 
-    fn dossier_dir(name: &str) -> relance::dossier::Dossier {
-        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(name);
-        relance::dossier::fs::load_dir(&path).unwrap().dossier
-    }
-
     #[test]
     fn the_code_pays_what_the_sentence_asks() {
         let rules = Rules::embedded();
         // A first reminder shows the principal only: its code pays the principal.
-        let dz = example();
+        let dz = dossier_dir("examples/atelier-martin");
         let s = statement(&dz, "2026-04-10");
         let data = build(DocKind::Relance1, &dz, &s, &rules).unwrap();
         let payload = data.epc_payload.unwrap();
@@ -240,7 +236,7 @@ mod qr {
 
     #[test]
     fn no_code_without_iban_nor_for_a_public_payer() {
-        let mut dz = example();
+        let mut dz = dossier_dir("examples/atelier-martin");
         dz.creditor.iban = None;
         let s = statement(&dz, "2026-06-30");
         let data = build(DocKind::MiseEnDemeure, &dz, &s, &Rules::embedded()).unwrap();
@@ -262,7 +258,7 @@ mod qr {
     }
 
     #[test]
-    fn the_svg_is_deterministic_and_level_m() {
+    fn the_svg_is_deterministic() {
         let p = "BCD\n002\n1\nSCT\n\nA\nFR7630006000011234567890189\nEUR1.00\n\n\nR";
         let a = relance::documents::qr::svg(p).unwrap();
         assert_eq!(a, relance::documents::qr::svg(p).unwrap());
@@ -312,11 +308,6 @@ mod account_letter {
             .render_text("releve-de-compte.typ", &data.json, &data.render_options())
             .unwrap();
         assert!(text.contains("Solde au 30\u{a0}juin 2026"), "{text}");
-    }
-
-    fn dossier_dir(name: &str) -> relance::dossier::Dossier {
-        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(name);
-        relance::dossier::fs::load_dir(&path).unwrap().dossier
     }
 
     #[test]
@@ -406,8 +397,7 @@ mod account_letter {
 #[test]
 fn an_invoice_paid_late_is_claimed_for_its_accessories_not_said_unpaid() {
     let rules = Rules::embedded();
-    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/dossiers/b2g-commune");
-    let dz = relance::dossier::fs::load_dir(&path).unwrap().dossier;
+    let dz = dossier_dir("tests/dossiers/b2g-commune");
     let s = statement(&dz, "2026-11-24");
     let med = build(DocKind::MiseEnDemeure, &dz, &s, &rules).unwrap();
     assert_eq!(
@@ -434,17 +424,7 @@ fn the_aging_pdf_renders_with_its_chart_and_largest_debtors() {
     let as_of = d("2026-06-30");
     let rows = ["P-1", "P-2", "P-3"]
         .iter()
-        .map(|n| {
-            let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-                .join("tests/portfolio")
-                .join(n);
-            row(
-                &relance::dossier::fs::load_dir(&path).unwrap().dossier,
-                &rules,
-                as_of,
-            )
-            .unwrap()
-        })
+        .map(|n| row(&dossier_dir(&format!("tests/portfolio/{n}")), &rules, as_of).unwrap())
         .collect();
     let report = Aging::of(as_of, rows);
     let data = pdf_data(&report, 20);
