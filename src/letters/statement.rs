@@ -113,7 +113,8 @@ fn account_json(ctx: &mut Context) -> Value {
     let plan = s.plan.as_ref();
     let mut rows = Vec::new();
     if !imputed.is_zero() {
-        rows.push(json!({"label": imputed_label, "amount": euros_fr(imputed), "strong": false}));
+        // Added back: the entries deducted these payments whole, the principal only got the rest.
+        rows.push(json!({"label": imputed_label, "amount": format!("+{}", euros_fr(imputed)), "strong": false}));
         let principal = subtotal + imputed;
         rows.push(json!({
             "label": if principal == t.outstanding { "Principal restant dû" } else { "Solde après imputation des règlements" },
@@ -130,7 +131,9 @@ fn account_json(ctx: &mut Context) -> Value {
         rows.push(json!({"label": "Indemnités forfaitaires pour frais de recouvrement", "amount": euros_fr(indemnities_left), "strong": false}));
     }
     if !a.waived.is_zero() {
+        // b2c: what the plan waived stays waived, kept or not (spec §6, C. conso. R212-2 3°).
         let label = match plan.map(|p| &p.status) {
+            _ if s.regime == Regime::B2c => "Accessoires abandonnés par l'échéancier",
             Some(PlanStatus::Kept | PlanStatus::Frozen { .. }) => {
                 "Accessoires non réclamés tant que l'échéancier est respecté"
             }
@@ -275,7 +278,7 @@ fn statement_json(ctx: &Context) -> Value {
     if !t.waived.is_zero() {
         let kept = s.plan.as_ref().is_some_and(|p| p.running());
         summary.push(json!({
-            "label": if kept { "Accessoires non réclamés tant que l'échéancier est respecté" } else { "Accessoires remis par l'échéancier" },
+            "label": if s.regime == Regime::B2c { "Accessoires abandonnés par l'échéancier" } else if kept { "Accessoires non réclamés tant que l'échéancier est respecté" } else { "Accessoires remis par l'échéancier" },
             "amount": minus(t.waived),
         }));
     }

@@ -328,7 +328,7 @@ mod account_letter {
             [
                 (
                     "Part des règlements imputée sur les pénalités (C. civ. 1343-1)",
-                    "5,99\u{a0}€"
+                    "+5,99\u{a0}€"
                 ),
                 ("Principal restant dû", "3\u{202f}920,79\u{a0}€"),
                 ("Pénalités de retard restant dues", "139,54\u{a0}€"),
