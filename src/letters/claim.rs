@@ -54,31 +54,76 @@ pub(super) fn imputation_split(i: &Imputed, regime: Regime) -> String {
 
 /// Every rate that applied to the claimed invoices, in the order first used, each with its
 /// basis and the dates it applied: "12,15 % l'an (BCE 2,15 % au 01/01/2026 + 10 points) du
-/// 15/02/2026 au 30/06/2026".
+/// 15/02/2026 au 30/06/2026". When the dates of two rates overlap (a public buyer's rate is
+/// fixed by the half-year each delay started in, CCP R2192-31), each names its invoices, so
+/// that no reader takes two rates for one period.
 pub(super) fn rates_applied(lines: &[&InvoiceLine]) -> Vec<String> {
-    let mut seen: Vec<(String, NaiveDate, NaiveDate)> = Vec::new();
-    let mut periods: Vec<_> = lines.iter().flat_map(|l| l.periods.iter()).collect();
-    periods.sort_by_key(|p| (p.from, p.to));
-    for p in periods {
+    struct Seen<'a> {
+        key: String,
+        from: NaiveDate,
+        to: NaiveDate,
+        invoices: Vec<&'a str>,
+    }
+    let mut seen: Vec<Seen> = Vec::new();
+    let mut periods: Vec<_> = lines
+        .iter()
+        .flat_map(|l| l.periods.iter().map(move |p| (l.number.as_str(), p)))
+        .collect();
+    periods.sort_by_key(|(_, p)| (p.from, p.to));
+    for (number, p) in periods {
         // The basis without its trailing citation: the text around it cites the article.
         let what = match p.basis.rfind(" (") {
             Some(i) if p.basis.ends_with(')') => p.basis[..i].to_string(),
             _ => p.basis.clone(),
         };
         let key = format!("{} l'an ({what})", percent_fr(p.rate));
-        match seen.iter_mut().find(|(k, _, _)| *k == key) {
+        match seen.iter_mut().find(|s| s.key == key) {
             Some(s) => {
-                s.1 = s.1.min(p.from);
-                s.2 = s.2.max(p.to);
+                s.from = s.from.min(p.from);
+                s.to = s.to.max(p.to);
+                if !s.invoices.contains(&number) {
+                    s.invoices.push(number);
+                }
             }
-            None => seen.push((key, p.from, p.to)),
+            None => seen.push(Seen {
+                key,
+                from: p.from,
+                to: p.to,
+                invoices: vec![number],
+            }),
         }
     }
     if seen.len() == 1 {
-        return seen.into_iter().map(|(k, _, _)| k).collect();
+        return seen.into_iter().map(|s| s.key).collect();
     }
+    let overlap = seen.iter().enumerate().any(|(i, a)| {
+        seen[i + 1..]
+            .iter()
+            .any(|b| a.from <= b.to && b.from <= a.to)
+    });
     seen.into_iter()
-        .map(|(k, from, to)| format!("{k} du {} au {}", date_short_fr(from), date_short_fr(to)))
+        .map(|s| {
+            let whose = if overlap {
+                let n: Vec<String> = s.invoices.iter().map(|n| format!("n°\u{a0}{n}")).collect();
+                format!(
+                    " pour {} {}",
+                    if n.len() > 1 {
+                        "les factures"
+                    } else {
+                        "la facture"
+                    },
+                    enumerate_fr(&n)
+                )
+            } else {
+                String::new()
+            };
+            format!(
+                "{}{whose} du {} au {}",
+                s.key,
+                date_short_fr(s.from),
+                date_short_fr(s.to)
+            )
+        })
         .collect()
 }
 

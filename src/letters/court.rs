@@ -83,6 +83,46 @@ fn refusals(ctx: &mut Context) -> Result<(), LetterError> {
     Ok(())
 }
 
+/// A request filed while the deadline of the debtor's last formal notice still runs
+/// contradicts that notice ("à défaut de paiement dans ce délai"): the judge would read a
+/// creditor who did not wait for the term it gave. The deadline is counted, as the dunning
+/// plan counts it, from the recorded event's date, the day the debtor received the notice, so
+/// it is never earlier than the letter's own.
+fn notice_running(ctx: &Context, rules: &Rules) -> Result<(), LetterError> {
+    let claimed = |e: &crate::dossier::Event| match &e.invoice {
+        None => true,
+        Some(n) => ctx.lines.iter().any(|l| &l.number == n),
+    };
+    let Some(notice) = ctx
+        .dossier
+        .events
+        .iter()
+        .filter(|e| e.kind == EventKind::FormalNotice && e.date <= ctx.date && claimed(e))
+        .map(|e| e.date)
+        .max()
+    else {
+        return Ok(());
+    };
+    let department = ctx
+        .dossier
+        .debtor
+        .postal_code()
+        .and_then(crate::calc::calendar::department);
+    let (days, end) = crate::calc::calendar::formal_notice_deadline(rules, notice, department)
+        .map_err(LetterError::Rule)?;
+    if ctx.date <= end {
+        return Err(LetterError::Refused {
+            document: ctx.kind.name(),
+            why: format!(
+                "the formal notice received on {notice} gives the debtor {days} days, until {end}: a request dated {} would not wait for the term the notice gave; render it from {}",
+                ctx.date,
+                end.succ_opt().unwrap_or(end)
+            ),
+        });
+    }
+    Ok(())
+}
+
 /// What the court documents add to the shared data: the exhibits, the court, the basis and
 /// what is asked after the statement's date.
 pub(super) fn data(ctx: &mut Context, rules: &Rules) -> Result<Map<String, Value>, LetterError> {
@@ -91,6 +131,7 @@ pub(super) fn data(ctx: &mut Context, rules: &Rules) -> Result<Map<String, Value
         DocKind::RequeteInjonction | DocKind::RequeteRefere
     ) {
         refusals(ctx)?;
+        notice_running(ctx, rules)?;
     }
     let mut m = Map::new();
     m.insert("claim_basis".into(), json!(ctx.claim_basis));

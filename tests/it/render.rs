@@ -258,3 +258,66 @@ fn render_all_writes_every_document_or_nothing() {
     assert!(!target.exists());
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+/// A letter's closing and signature never stand alone on its last page: the paragraph before
+/// them goes along (a signature page detached from the text it signs proves nothing).
+#[test]
+fn no_signature_stands_alone_on_the_last_page() {
+    let rules = Rules::embedded();
+    let renderer = Renderer::embedded();
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut dirs: Vec<_> = std::fs::read_dir(root.join("tests/dossiers"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.join("dossier.toml").exists() || p.join("dossier.json").exists())
+        .collect();
+    dirs.push(root.join("examples/atelier-martin"));
+    dirs.sort();
+    let mut multipage = 0;
+    for dir in dirs {
+        let Ok(loaded) = load_dir(&dir) else { continue };
+        let dz = loaded.dossier;
+        for as_of in ["2026-03-31", "2026-06-30", "2026-11-24"] {
+            let Ok(s) = compute(&dz, &rules, d(as_of)) else {
+                continue;
+            };
+            for kind in DocKind::for_dossier(&dz)
+                .into_iter()
+                .filter(|k| k.is_letter())
+            {
+                let Ok(data) = build(kind, &dz, &s, &rules) else {
+                    continue;
+                };
+                let template = format!("{}.typ", kind.name());
+                let text = renderer
+                    .render_text(&template, &data.json, &data.render_options())
+                    .unwrap();
+                let lines: Vec<&str> = text.lines().map(str::trim).collect();
+                let Some(pages) = lines.iter().find_map(|l| {
+                    l.strip_prefix("Page 1 / ")
+                        .and_then(|n| n.parse::<usize>().ok())
+                }) else {
+                    continue;
+                };
+                multipage += 1;
+                let marker = format!("Page {} / {pages}", pages - 1);
+                let start = lines.iter().position(|l| *l == marker).unwrap();
+                let header = start
+                    + lines[start..]
+                        .iter()
+                        .position(|l| l.contains("Réf.\u{a0}:") || l.contains("Réf. :"))
+                        .unwrap_or_else(|| panic!("{dir:?} {kind:?}: no running header\n{text}"));
+                let closing = header
+                    + lines[header..]
+                        .iter()
+                        .position(|l| l.contains("agréer"))
+                        .unwrap_or(0);
+                assert!(
+                    closing > header + 1,
+                    "{dir:?} {kind:?} as of {as_of}: the last page holds only the closing and the signature\n{text}"
+                );
+            }
+        }
+    }
+    assert!(multipage > 5, "only {multipage} letters of several pages");
+}

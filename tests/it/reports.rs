@@ -193,7 +193,12 @@ mod qr {
         let text = relance::documents::Renderer::embedded()
             .render_text("mise-en-demeure.typ", &data.json, &data.render_options())
             .unwrap();
-        assert!(text.contains("scannez ce code"), "{text}");
+        // The caption sits beside the signature: the text runs line by line across both.
+        assert!(
+            text.contains("Pour payer par virement, scannez ce"),
+            "{text}"
+        );
+        assert!(text.contains("montant 4\u{202f}180,33\u{a0}€"), "{text}");
         // The court documents and the statement ask for no payment by scan.
         for kind in [
             DocKind::Decompte,
