@@ -280,18 +280,22 @@ pub(super) fn competent_court(ctx: &Context, rules: &Rules) -> Value {
 fn refere(ctx: &mut Context, rules: &Rules) -> Result<Value, LetterError> {
     let d = ctx.dossier;
     let fr = |date: chrono::NaiveDate| crate::documents::format::format_date_long(date);
+    // What the dossier holds: invoices addressed to the defendant, under a contract when
+    // the dossier names one, whose term ran out (an invoice paid late too, the next sentence says
+    // so); never that the work was done, which no exhibit shows.
+    let several = ctx.lines.len() > 1;
     let mut facts = format!(
-        "Le requérant a exécuté les prestations prévues au contrat conclu avec le défendeur \
-         et en a demandé le paiement par {}, {} à l'expiration du délai de paiement.",
-        if ctx.lines.len() > 1 {
+        "Le requérant a adressé au défendeur {}{}, dont le paiement n'est pas intervenu dans le \
+         délai de paiement.",
+        if several {
             "les factures ci-dessous"
         } else {
             "la facture ci-dessous"
         },
-        if ctx.lines.len() > 1 {
-            "demeurées impayées"
-        } else {
-            "demeurée impayée"
+        match (d.contract.is_some(), several) {
+            (true, true) => ", émises au titre du contrat conclu avec lui",
+            (true, false) => ", émise au titre du contrat conclu avec lui",
+            (false, _) => "",
         },
     );
     let paid_late = super::facts::paid_late_sentence(
@@ -335,8 +339,15 @@ fn refere(ctx: &mut Context, rules: &Rules) -> Result<Value, LetterError> {
             fr(m)
         ));
     }
-    let discussion = "L'existence de l'obligation n'est pas sérieusement contestable : les \
-        prestations ont été exécutées et facturées, et le délai de paiement est expiré. Les \
+    // Only what the exhibits show: the invoices and their expired term. That the work was
+    // done and accepted is for the contract and the reception report, which the dossier
+    // does not hold; the user is told to add them.
+    ctx.warnings.push(
+        "the référé rests on the invoices alone: add the contract (marché, bon de commande) and the proof that the work was done and accepted (procès-verbal de réception, attestation de service fait) to the exhibits before filing (CJA R541-1: the obligation must not be seriously disputable)"
+            .to_string(),
+    );
+    let discussion = "L'existence de l'obligation n'est pas sérieusement contestable : elle \
+        résulte des factures produites, dont le délai de paiement est expiré. Les \
         intérêts moratoires et l'indemnité forfaitaire pour frais de recouvrement sont dus de \
         plein droit et sans autre formalité dès le lendemain de l'expiration du délai de \
         paiement (articles L2192-13, R2192-31 et D2192-35 du code de la commande publique). Le \

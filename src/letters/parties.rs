@@ -74,12 +74,26 @@ pub(super) fn debtor_identification(d: &Dossier, address: &[String]) -> String {
     match b.kind {
         DebtorKind::Consumer => format!("{}, demeurant {}", b.name, seat(&b.name, address)),
         DebtorKind::Company | DebtorKind::PublicBody => {
-            let place = seat(&b.name, b.registered_office.as_deref().unwrap_or(address));
             let mut s = b.name.clone();
             if let Some(siren) = &b.siren {
                 s.push_str(&format!(", SIREN {}", siren_fr(siren)));
             }
-            s.push_str(&format!(", dont le siège est situé {place}"));
+            // The address letters go to is not shown to be the registered office: the draft
+            // says so rather than assert it (the court depends on it, CPC 43 and 1406).
+            // A public person's seat is the address of its authority (mairie, présidence).
+            match (&b.registered_office, b.kind) {
+                (Some(office), _) => {
+                    s.push_str(&format!(", dont le siège est situé {}", seat(&b.name, office)))
+                }
+                (None, DebtorKind::PublicBody) => s.push_str(&format!(
+                    ", dont le siège est situé {}",
+                    seat(&b.name, address)
+                )),
+                (None, _) => s.push_str(&format!(
+                    ", dont l'adresse est {} (siège social à vérifier)",
+                    seat(&b.name, address)
+                )),
+            }
             s
         }
     }
