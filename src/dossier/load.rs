@@ -792,12 +792,17 @@ impl Reader<'_> {
             .required(&mut t, "address")
             .and_then(|(f, n)| self.address(&f, n));
         let mandate = self.req_text(&mut t, "mandate", 100);
+        let mandated = match self.take(&mut t, "mandated") {
+            Some((f, n)) => self.date(&f, n).map(Some),
+            None => Some(None),
+        };
         self.finish(t);
         Some(Agency {
             name: name?,
             siren: siren?,
             address: address?,
             mandate: mandate?,
+            mandated: mandated?,
         })
     }
 

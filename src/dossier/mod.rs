@@ -290,6 +290,10 @@ pub struct Agency {
     pub address: Vec<String>,
     /// Reference of the creditor's written mandate (R124-3).
     pub mandate: String,
+    /// The day the mandate took effect: recorded letters before it are the creditor's own,
+    /// letters from it the agency's. Without it the agency's letters cannot tell, and speak
+    /// of earlier letters without saying whose they were.
+    pub mandated: Option<NaiveDate>,
 }
 
 #[derive(Debug, Clone, PartialEq, Default)]

@@ -17,7 +17,7 @@ use crate::calc::{InvoiceLine, Statement};
 use crate::documents::format::{
     format_date_long as date_long_fr, format_date_short as date_short_fr, format_eur as euros_fr,
 };
-use crate::dossier::{ClaimKind, CreditorKind, Dossier, Regime};
+use crate::dossier::{Channel, ClaimKind, CreditorKind, Dossier, EventKind, Regime};
 use crate::rules::Rules;
 
 use super::claim::{
@@ -176,6 +176,16 @@ impl<'a> Context<'a> {
         // L111-8 (5°), which close the letter's mentions.
         ctx.mentions.sort_by_key(|m| m.id.starts_with("r124-4-5"));
         ctx.exhibit_warnings();
+        if let Some(a) = ctx.agency
+            && a.mandated.is_none()
+            && ctx.kind.is_letter()
+            && !(ctx.facts.reminders.is_empty() && ctx.facts.formal_notices.is_empty())
+        {
+            ctx.warnings.push(
+                "agency.mandated is not given: the letter cannot tell the agency's earlier letters from the creditor's, so it names them without \"notre\" and recalls no first letter (CPCE R124-4); give the mandate's date"
+                    .to_string(),
+            );
+        }
         Ok(ctx)
     }
 
@@ -449,35 +459,68 @@ impl Context<'_> {
     }
 
     /// CPCE R124-4, last paragraph: an agency's later letters recall the reference and the
-    /// date of its first letter. The first letter is the recorded event; its own reference is
-    /// not recorded, so the dossier's reference (the prefix of every letter's reference) is
-    /// recalled, and a letter's date is its receipt, said as such.
+    /// date of its first letter. Its first letter is the first written reminder or notice
+    /// recorded on or after the mandate (`agency.mandated`); one before it was the
+    /// creditor's, and without the mandate's date none can be said to be the agency's. Its own
+    /// reference is not recorded, so the dossier's reference (the prefix of every letter's
+    /// reference) is recalled, and a letter's date is its receipt, said as such.
     fn first_letter_recall(&self) -> String {
-        if self.agency.is_none() || !self.kind.is_letter() {
+        if !self.kind.is_letter() {
             return String::new();
         }
-        match &self.facts.first_letter {
-            Some(f) if f.event.date < self.date => {
-                let what = match f.event.channel {
-                    Some(crate::dossier::Channel::Email) => {
-                        format!("notre premier courriel, du {}", date_long_fr(f.event.date))
-                    }
-                    _ => format!(
-                        "notre première lettre, reçue le {}",
-                        date_long_fr(f.event.date)
-                    ),
-                };
-                typo_fr(&format!(
-                    "Rappel de {what}, dossier référence {}",
-                    self.dossier.reference
-                ))
+        let Some(mandated) = self.agency.and_then(|a| a.mandated) else {
+            return String::new();
+        };
+        let first = self
+            .dossier
+            .events
+            .iter()
+            .filter(|e| matches!(e.kind, EventKind::Reminder | EventKind::FormalNotice))
+            .filter(|e| {
+                e.channel
+                    .is_none_or(|c| c != Channel::Phone && c != Channel::Sms)
+            })
+            .filter(|e| e.date >= mandated && e.date < self.date)
+            .min_by_key(|e| e.date);
+        let Some(first) = first else {
+            return String::new();
+        };
+        let what = match first.channel {
+            Some(Channel::Email) => {
+                format!("notre premier courriel, du {}", date_long_fr(first.date))
             }
-            _ => String::new(),
+            _ => format!(
+                "notre première lettre, reçue le {}",
+                date_long_fr(first.date)
+            ),
+        };
+        typo_fr(&format!(
+            "Rappel de {what}, dossier référence {}",
+            self.dossier.reference
+        ))
+    }
+
+    /// How a letter speaks of the recorded reminders and notices: as its own ("notre
+    /// relance"), unless an agency writes and some of them may predate its mandate, in which
+    /// case they are named without saying whose they were ("la relance du …").
+    fn steps_voice(&self) -> Voice {
+        let Some(agency) = self.agency else {
+            return self.voice();
+        };
+        let mut dates = self
+            .facts
+            .reminders
+            .iter()
+            .chain(&self.facts.formal_notices)
+            .map(|f| f.event.date);
+        match agency.mandated {
+            Some(m) if dates.all(|d| d >= m) => Voice::We,
+            _ => Voice::Neutral,
         }
     }
 
     fn facts_json(&self) -> Value {
-        let voice = self.voice();
+        let voice = self.steps_voice();
         let reminders = self.facts.reminders_phrase(voice);
         let maintained = match (self.agency.is_some(), self.je) {
             (true, _) => "notre mandant maintient sa demande",

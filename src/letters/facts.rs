@@ -56,8 +56,6 @@ pub(super) struct Facts<'a> {
     /// Formal notices received after a claimed due date, in date order.
     pub formal_notices: Vec<Fact<'a>>,
     pub disputes: Vec<OpenDispute<'a>>,
-    /// The first letter or email sent (reminder or formal notice), for an agency's recall.
-    pub first_letter: Option<Fact<'a>>,
 }
 
 impl<'a> Facts<'a> {
@@ -120,19 +118,6 @@ impl<'a> Facts<'a> {
         };
         let reminders = of(EventKind::Reminder);
         let formal_notices = of(EventKind::FormalNotice);
-        let first_letter = events
-            .iter()
-            .filter(|(_, e)| matches!(e.kind, EventKind::Reminder | EventKind::FormalNotice))
-            .filter(|(_, e)| {
-                e.channel
-                    .is_none_or(|c| c != Channel::Phone && c != Channel::Sms)
-            })
-            .map(|(i, e)| Fact {
-                event: e,
-                exhibit: exhibit(*i),
-                only: None,
-            })
-            .next();
         let mut disputes = Vec::new();
         for (i, e) in events.iter().filter(|(_, e)| e.kind == EventKind::Dispute) {
             let invoices: Vec<String> = lines
@@ -162,7 +147,6 @@ impl<'a> Facts<'a> {
             reminders,
             formal_notices,
             disputes,
-            first_letter,
         }
     }
 
@@ -268,6 +252,9 @@ pub(super) enum Voice {
     We,
     I,
     Third,
+    /// An agency speaking of letters it may not have sent itself (the creditor's, before
+    /// the mandate): "la relance du …", no possessive and no exhibit.
+    Neutral,
 }
 
 impl Voice {
@@ -275,7 +262,7 @@ impl Voice {
         match self {
             Voice::We => ("notre", "nos"),
             Voice::I => ("ma", "mes"),
-            Voice::Third => ("la", "les"),
+            Voice::Third | Voice::Neutral => ("la", "les"),
         }
     }
 }

@@ -82,9 +82,10 @@ pub(super) fn debtor_identification(d: &Dossier, address: &[String]) -> String {
             // says so rather than assert it (the court depends on it, CPC 43 and 1406).
             // A public person's seat is the address of its authority (mairie, présidence).
             match (&b.registered_office, b.kind) {
-                (Some(office), _) => {
-                    s.push_str(&format!(", dont le siège est situé {}", seat(&b.name, office)))
-                }
+                (Some(office), _) => s.push_str(&format!(
+                    ", dont le siège est situé {}",
+                    seat(&b.name, office)
+                )),
                 (None, DebtorKind::PublicBody) => s.push_str(&format!(
                     ", dont le siège est situé {}",
                     seat(&b.name, address)

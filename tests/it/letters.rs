@@ -400,7 +400,9 @@ fn a_refere_needs_its_lawyer_its_exhibit_and_a_named_court() {
 #[test]
 fn a_reminder_cites_only_the_invoices_due_on_its_date() {
     let rules = Rules::embedded();
-    let dz = example("tests/dossiers/agence-contractuel");
+    let mut dz = example("tests/dossiers/agence-contractuel");
+    // The agency was mandated before the reminder of 15 January: the reminder is its own.
+    dz.agency.as_mut().unwrap().mandated = Some(d("2026-01-10"));
     let s = compute(&dz, &rules, d("2026-06-30")).unwrap();
     let med = build(DocKind::MiseEnDemeure, &dz, &s, &rules).unwrap();
     // GAD-26-0077 fell due on 26 February 2026, after the reminder of 15 January.
@@ -414,6 +416,43 @@ fn a_reminder_cites_only_the_invoices_due_on_its_date() {
         med.json["first_letter"],
         "Rappel de notre premier courriel, du 15\u{a0}janvier 2026, dossier référence AGC-2025-7781"
     );
+}
+
+/// An agency's letter calls a recorded letter its own only when it came after the mandate:
+/// one before was the creditor's, and without the mandate's date nobody can tell.
+#[test]
+fn an_agency_claims_as_its_own_only_the_letters_after_its_mandate() {
+    let rules = Rules::embedded();
+    for (mandated, own) in [
+        (None, false),
+        (Some("2026-02-01"), false),
+        (Some("2026-01-15"), true),
+    ] {
+        let mut dz = example("tests/dossiers/agence-contractuel");
+        dz.agency.as_mut().unwrap().mandated = mandated.map(d);
+        let s = compute(&dz, &rules, d("2026-06-30")).unwrap();
+        let med = build(DocKind::MiseEnDemeure, &dz, &s, &rules).unwrap();
+        let reminders = med.json["facts"]["reminders"].as_str().unwrap();
+        assert_eq!(
+            reminders.starts_with("notre relance"),
+            own,
+            "{mandated:?}: {reminders}"
+        );
+        assert_eq!(
+            reminders.starts_with("la relance du 15"),
+            !own,
+            "{mandated:?}: {reminders}"
+        );
+        assert_eq!(med.json["first_letter"] != "", own, "{mandated:?}");
+        assert_eq!(
+            med.warnings
+                .iter()
+                .any(|w| w.contains("agency.mandated is not given")),
+            mandated.is_none(),
+            "{mandated:?}: {:?}",
+            med.warnings
+        );
+    }
 }
 
 /// "1 234,56 €" as a number.
