@@ -83,6 +83,39 @@ fn refusals(ctx: &mut Context) -> Result<(), LetterError> {
     Ok(())
 }
 
+/// A request that states the end of a payment plan rests on the signed plan (its terms,
+/// the déchéance clause) and on the instalment notice: without them among the exhibits the
+/// judge cannot check that the whole debt fell due (CPC 1407, 1409).
+fn plan_exhibits(ctx: &mut Context) {
+    let Some(plan) = ctx.dossier.payment_plan.as_ref() else {
+        return;
+    };
+    if plan.agreed.is_none_or(|a| a > ctx.date) {
+        return;
+    }
+    if plan.piece.is_none() {
+        ctx.warnings.push(
+            "payment_plan.piece is not given: the request states the agreed plan and its end without the signed agreement among the exhibits (CPC 1407); add it before filing"
+                .to_string(),
+        );
+    }
+    let unproved: Vec<String> = ctx
+        .dossier
+        .events
+        .iter()
+        .filter(|e| {
+            e.kind == EventKind::InstalmentNotice && e.date <= ctx.date && e.piece.is_none()
+        })
+        .map(|e| e.date.to_string())
+        .collect();
+    if !unproved.is_empty() {
+        ctx.warnings.push(format!(
+            "the instalment notice(s) of {} have no `piece`: the request states the déchéance du terme without the notice and its receipt among the exhibits (CPC 1407); add events[].piece before filing",
+            unproved.join(", ")
+        ));
+    }
+}
+
 /// A request filed while the deadline of the debtor's last formal notice still runs
 /// contradicts that notice ("à défaut de paiement dans ce délai"): the judge would read a
 /// creditor who did not wait for the term it gave. The deadline is counted, as the dunning
@@ -132,6 +165,7 @@ pub(super) fn data(ctx: &mut Context, rules: &Rules) -> Result<Map<String, Value
     ) {
         refusals(ctx)?;
         notice_running(ctx, rules)?;
+        plan_exhibits(ctx);
     }
     let mut m = Map::new();
     m.insert("claim_basis".into(), json!(ctx.claim_basis));
