@@ -380,14 +380,21 @@ fn refere(ctx: &mut Context, rules: &Rules) -> Result<Value, LetterError> {
         "the référé rests on the invoices alone: add the contract (marché, bon de commande) and the proof that the work was done and accepted (procès-verbal de réception, attestation de service fait) to the exhibits before filing (CJA R541-1: the obligation must not be seriously disputable)"
             .to_string(),
     );
-    let discussion = "L'existence de l'obligation n'est pas sérieusement contestable : elle \
-        résulte des factures produites, dont le délai de paiement est expiré. Les \
+    let discussion = format!(
+        "L'existence de l'obligation n'est pas sérieusement contestable : elle résulte {}, \
+        dont le délai de paiement est expiré. Les \
         intérêts moratoires et l'indemnité forfaitaire pour frais de recouvrement sont dus de \
         plein droit et sans autre formalité dès le lendemain de l'expiration du délai de \
         paiement (articles L2192-13, R2192-31 et D2192-35 du code de la commande publique). Le \
         juge des référés peut accorder une provision au créancier, même en l'absence d'une \
         demande au fond, lorsque l'existence de l'obligation n'est pas sérieusement contestable \
-        (article R541-1 du code de justice administrative).";
+        (article R541-1 du code de justice administrative).",
+        if several {
+            "des factures produites"
+        } else {
+            "de la facture produite"
+        }
+    );
     let (representation, signature) = representation(ctx, rules)?;
     for dispute in ctx
         .facts
