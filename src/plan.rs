@@ -10,7 +10,7 @@ use chrono::{Days, NaiveDate};
 use rust_decimal::Decimal;
 use serde::Serialize;
 
-use crate::calc::calendar::{department, formal_notice_deadline};
+use crate::calc::calendar::{debtor_department, formal_notice_deadline};
 use crate::calc::{CalcError, Statement, compute, compute_principal_only};
 use crate::dossier::{Dossier, EventKind};
 use crate::rules::Rules;
@@ -300,12 +300,8 @@ pub fn plan_with_statement(
                     p.reason = Some("no formal notice recorded: send it first".to_string());
                     break;
                 };
-                let (_, end) = formal_notice_deadline(
-                    rules,
-                    notice,
-                    dossier.debtor.postal_code().and_then(department),
-                )
-                .map_err(PlanError)?;
+                let (_, end) = formal_notice_deadline(rules, notice, debtor_department(dossier))
+                    .map_err(PlanError)?;
                 add(end, step.days)
             }
         };

@@ -64,6 +64,12 @@ pub fn department(postal_code: &str) -> Option<&str> {
     postal_code.get(..2)
 }
 
+/// The debtor's department, whose calendar moves a deadline given to it (Alsace-Moselle's
+/// extra holidays); `None` without a postal code.
+pub fn debtor_department(dossier: &crate::dossier::Dossier) -> Option<&str> {
+    dossier.debtor.postal_code().and_then(department)
+}
+
 /// Whether `date` is a public holiday for a debtor in `department` (None: general calendar).
 ///
 /// # Errors

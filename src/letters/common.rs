@@ -12,7 +12,7 @@ use super::wording::{
     city, enumerate_fr, recipient_lines, salutation, siren_fr, typo_fr, upper_first, words,
 };
 use super::{DocKind, FilledMention, LetterError, Options};
-use crate::calc::calendar::{department, formal_notice_deadline};
+use crate::calc::calendar::{debtor_department, formal_notice_deadline};
 use crate::calc::{InvoiceLine, Statement};
 use crate::documents::format::{
     format_date_long as date_long_fr, format_date_short as date_short_fr, format_eur as euros_fr,
@@ -116,7 +116,7 @@ impl<'a> Context<'a> {
         };
 
         let regime = statement.regime;
-        let department = dossier.debtor.postal_code().and_then(department);
+        let department = debtor_department(dossier);
         let (delay_days, due_by) =
             formal_notice_deadline(rules, date, department).map_err(LetterError::Rule)?;
 

@@ -136,13 +136,12 @@ fn notice_running(ctx: &Context, rules: &Rules) -> Result<(), LetterError> {
     else {
         return Ok(());
     };
-    let department = ctx
-        .dossier
-        .debtor
-        .postal_code()
-        .and_then(crate::calc::calendar::department);
-    let (days, end) = crate::calc::calendar::formal_notice_deadline(rules, notice, department)
-        .map_err(LetterError::Rule)?;
+    let (days, end) = crate::calc::calendar::formal_notice_deadline(
+        rules,
+        notice,
+        crate::calc::calendar::debtor_department(ctx.dossier),
+    )
+    .map_err(LetterError::Rule)?;
     if ctx.date <= end {
         return Err(LetterError::Refused {
             document: ctx.kind.name(),

@@ -79,18 +79,18 @@ pub(super) fn debtor_identification(d: &Dossier, address: &[String]) -> String {
                 s.push_str(&format!(", SIREN {}", siren_fr(siren)));
             }
             // The address letters go to is not shown to be the registered office: the draft
-            // says so rather than assert it (the court depends on it, CPC 43 and 1406).
-            // A public person's seat is the address of its authority (mairie, présidence).
-            match (&b.registered_office, b.kind) {
-                (Some(office), _) => s.push_str(&format!(
+            // says so rather than assert it (the court depends on it, CPC 43 and 1406). A
+            // public person's seat is the address of its authority (mairie, présidence).
+            let office = b
+                .registered_office
+                .as_deref()
+                .or((b.kind == DebtorKind::PublicBody).then_some(address));
+            match office {
+                Some(office) => s.push_str(&format!(
                     ", dont le siège est situé {}",
                     seat(&b.name, office)
                 )),
-                (None, DebtorKind::PublicBody) => s.push_str(&format!(
-                    ", dont le siège est situé {}",
-                    seat(&b.name, address)
-                )),
-                (None, _) => s.push_str(&format!(
+                None => s.push_str(&format!(
                     ", dont l'adresse est {} (siège social à vérifier)",
                     seat(&b.name, address)
                 )),

@@ -12,7 +12,7 @@ use super::common::Context;
 use super::wording::{dates_fr, enumerate_fr, typo_fr};
 use super::{DocKind, Family, LetterError, plan_proposal};
 use crate::calc::Statement;
-use crate::calc::calendar::{deadline, department};
+use crate::calc::calendar::{deadline, debtor_department};
 use crate::calc::payment_plan::{EndCause, InstalmentState, PlanState, PlanStatus};
 use crate::documents::format::{
     format_date_long as date_long_fr, format_date_short as date_short_fr, format_eur as euros_fr,
@@ -194,10 +194,6 @@ fn missed(state: &PlanState, as_of: NaiveDate) -> Vec<(usize, &InstalmentState)>
         .collect()
 }
 
-fn department_of(d: &Dossier) -> Option<&str> {
-    d.debtor.postal_code().and_then(department)
-}
-
 /// An instalment notice recorded before `as_of` whose deadline has not passed: the plan's
 /// end is already set by it (the dunning plan waits for it).
 fn running_notice(
@@ -211,7 +207,7 @@ fn running_notice(
         .filter(|e| e.kind == EventKind::InstalmentNotice)
         .filter(|e| e.date >= state.agreed && e.date < as_of)
         .filter_map(|e| {
-            let last = deadline(rules, e.date, state.notice_days, department_of(d)).ok()?;
+            let last = deadline(rules, e.date, state.notice_days, debtor_department(d)).ok()?;
             (last >= as_of).then_some((e.date, last))
         })
         .min()
@@ -279,8 +275,8 @@ fn notice(ctx: &mut Context, rules: &Rules) -> Result<Map<String, Value>, Letter
             why: "no instalment is unpaid past its grace days".to_string(),
         });
     };
-    let last =
-        deadline(rules, as_of, state.notice_days, department_of(d)).map_err(LetterError::Rule)?;
+    let last = deadline(rules, as_of, state.notice_days, debtor_department(d))
+        .map_err(LetterError::Rule)?;
     let end = last.succ_opt().unwrap_or(last);
     // Earlier notices on or after the first missed instalment's due date: recorded facts.
     let earlier: Vec<NaiveDate> = d

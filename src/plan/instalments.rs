@@ -7,7 +7,7 @@ use chrono::NaiveDate;
 use rust_decimal::Decimal;
 
 use super::{PlanError, Status, StepRef};
-use crate::calc::calendar::{deadline, department};
+use crate::calc::calendar::{deadline, debtor_department};
 use crate::calc::payment_plan::{PlanState, PlanStatus};
 use crate::documents::format::format_eur;
 use crate::dossier::{Dossier, Event, EventKind};
@@ -136,7 +136,7 @@ pub(super) fn steps(
                     )),
                 }))),
                 Some(notice) => {
-                    let dept = dossier.debtor.postal_code().and_then(department);
+                    let dept = debtor_department(dossier);
                     let last =
                         deadline(rules, notice, state.notice_days, dept).map_err(PlanError)?;
                     let end = last.succ_opt().unwrap_or(last);

@@ -7,7 +7,7 @@ use rust_decimal::Decimal;
 
 use super::{EndCause, Plan, PlanStatus};
 use crate::calc::CalcError;
-use crate::calc::calendar::{deadline, department};
+use crate::calc::calendar::{deadline, debtor_department};
 use crate::dossier::{Acceleration, Event, EventKind, Regime};
 
 impl Plan<'_> {
@@ -56,12 +56,7 @@ impl Plan<'_> {
                 }
             }
         }
-        let dept = self
-            .dossier
-            .debtor
-            .postal_code()
-            .and_then(department)
-            .map(str::to_string);
+        let dept = debtor_department(self.dossier).map(str::to_string);
         let mut notices: Vec<NaiveDate> = events
             .iter()
             .filter(|e| e.kind == EventKind::InstalmentNotice)
