@@ -300,7 +300,8 @@ fn event_title(e: &Event) -> String {
     };
     let date = date_long_fr(e.date);
     match e.kind {
-        EventKind::Reminder => format!("Relance du {date}{how}"),
+        // An event's date is the day the debtor received the letter (spec §3).
+        EventKind::Reminder => format!("Relance{how}, reçue le {date}"),
         EventKind::FormalNotice => {
             format!("Mise en demeure{how}, reçue le {date}, et preuve de sa réception")
         }
@@ -314,7 +315,7 @@ fn event_title(e: &Event) -> String {
         }
         EventKind::PlanEnded => format!("Déchéance du terme de l'échéancier, le {date}{how}"),
         EventKind::PlanAgreed => format!("Échéancier de paiement accepté le {date}"),
-        EventKind::ClaimMemorandum => format!("Mémoire en réclamation du {date}{how}"),
+        EventKind::ClaimMemorandum => format!("Mémoire en réclamation{how}, reçu le {date}"),
         EventKind::ReferralFiled => format!("Requête en référé-provision du {date}"),
     }
 }
