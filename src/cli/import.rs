@@ -109,13 +109,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     let imported = if args.file.is_dir() {
         import_folder(kind, &args.file, &setup)
     } else {
-        read(&args.file).and_then(|bytes| {
-            let source = Source {
-                name: &name,
-                bytes: &bytes,
-            };
-            import::import(kind, &source, &setup)
-        })
+        read(&args.file).and_then(|bytes| import::import_owned(kind, &name, bytes, &setup))
     };
     let result = match imported {
         Ok(r) => r,

@@ -29,7 +29,7 @@ struct Sheet {
 
 fn read_sheet(bytes: &[u8], file: &str) -> Result<Sheet, Problems> {
     let (text, encoding) = decode(bytes, Legacy::Windows1252);
-    let first = physical_lines(&text).first().copied().unwrap_or("");
+    let first = physical_lines(&text).next().unwrap_or("");
     if first.trim().is_empty() {
         return Err(Problem::new(file, "", "empty file: expected a header line")
             .at_line(Some(1))
@@ -371,9 +371,9 @@ fn parse_type(raw: &str) -> Option<RowType> {
 }
 
 /// Reads the invoices CSV into one draft per debtor.
-pub(super) fn read(cx: &mut Context<'_>) -> Result<Vec<Draft>, Problems> {
-    let file = cx.source.file_name().to_string();
-    let sheet = read_sheet(cx.source.bytes, &file)?;
+pub(super) fn read(cx: &mut Context, bytes: &[u8]) -> Result<Vec<Draft>, Problems> {
+    let file = cx.file.clone();
+    let sheet = read_sheet(bytes, &file)?;
     cx.report.encoding = Some(sheet.encoding.to_string());
     let mut problems = Problems::default();
     let cols = columns(&sheet, &file, INVOICE_COLUMNS, &mut problems);
@@ -491,7 +491,7 @@ struct Row {
 }
 
 fn read_row(
-    cx: &mut Context<'_>,
+    cx: &mut Context,
     line: usize,
     row: &[String],
     cols: &BTreeMap<&'static str, usize>,
@@ -689,14 +689,14 @@ fn read_row(
 /// Fills the debtor's details from a row: the first value given wins; a different later
 /// value, or one that cannot be used, is reported.
 fn merge_debtor(
-    cx: &mut Context<'_>,
+    cx: &mut Context,
     draft: &mut Draft,
     line: usize,
     row: &[String],
     cols: &BTreeMap<&'static str, usize>,
 ) {
     let get = |name| cell(row, cols, name);
-    let note = |cx: &mut Context<'_>, field: &str, text: String| {
+    let note = |cx: &mut Context, field: &str, text: String| {
         cx.report.missing.push(super::Note {
             key: None,
             field: format!("debtor.{field}"),

@@ -81,14 +81,15 @@ struct Fields {
 }
 
 pub(super) fn read(
-    cx: &mut Context<'_>,
+    cx: &mut Context,
+    bytes: &[u8],
     creditor_file: Option<&CreditorFile>,
 ) -> Result<(Vec<Draft>, Parties), Problems> {
-    let file = cx.source.file_name().to_string();
+    let file = cx.file.clone();
     let xml_bytes = if cx.kind == Kind::Facturx {
-        embedded_xml(cx.source.bytes, &file)?
+        embedded_xml(bytes, &file)?
     } else {
-        cx.source.bytes.to_vec()
+        bytes.to_vec()
     };
     cx.report.lines_read = 1;
     let text = std::str::from_utf8(&xml_bytes)
@@ -130,7 +131,7 @@ pub(super) fn read(
             .into());
         }
     };
-    build(cx, &fields, creditor_file, &file)
+    build(cx, bytes, &fields, creditor_file, &file)
 }
 
 /// The invoice XML embedded in a Factur-X / ZUGFeRD PDF.
@@ -488,7 +489,8 @@ fn address_of(p: &Party) -> Result<Vec<String>, String> {
 }
 
 fn build(
-    cx: &mut Context<'_>,
+    cx: &mut Context,
+    bytes: &[u8],
     f: &Fields,
     creditor_file: Option<&CreditorFile>,
     file: &str,
@@ -792,7 +794,7 @@ fn build(
         .map(|e| e.text.clone())
         .find(|e| is_email(e));
 
-    let piece_name = safe_key(cx.source.file_name());
+    let piece_name = safe_key(&cx.file);
     let piece = format!(
         "pieces/{}",
         if piece_name.is_empty() {
@@ -803,7 +805,7 @@ fn build(
     );
     draft.pieces.push(Piece {
         path: piece.clone(),
-        bytes: cx.source.bytes.to_vec(),
+        bytes: bytes.to_vec(),
     });
     let magnitude = payable.abs();
     if credit {

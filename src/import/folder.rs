@@ -34,7 +34,7 @@ pub fn import_folder(
     let mut seen: BTreeMap<(String, String), String> = BTreeMap::new();
     for source in sources {
         let mut one = Context::new(kind, source);
-        let (drafts, p) = match einvoice::read(&mut one, setup.creditor.as_ref()) {
+        let (drafts, p) = match einvoice::read(&mut one, source.bytes, setup.creditor.as_ref()) {
             Ok(r) => r,
             Err(e) => {
                 problems.0.extend(e.0);

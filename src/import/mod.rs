@@ -18,6 +18,7 @@ mod folder;
 pub mod values;
 pub mod write;
 
+use std::borrow::Cow;
 use std::collections::{BTreeMap, BTreeSet};
 
 use chrono::NaiveDate;
@@ -240,7 +241,34 @@ impl Report {
 /// no `--creditor` for a CSV or FEC. Lines that cannot be used do not refuse the source:
 /// they are in [`Import::rejected`].
 pub fn import(kind: Kind, source: &Source<'_>, setup: &Setup) -> Result<Import, Problems> {
-    let mut cx = Context::new(kind, source);
+    import_bytes(kind, source.name, Cow::Borrowed(source.bytes), setup)
+}
+
+/// [`import`] of a source the caller gives up: its bytes are freed once read, before the
+/// dossiers are built (a ledger of a million lines is not held beside them).
+///
+/// # Errors
+/// As [`import`].
+pub fn import_owned(
+    kind: Kind,
+    name: &str,
+    bytes: Vec<u8>,
+    setup: &Setup,
+) -> Result<Import, Problems> {
+    import_bytes(kind, name, Cow::Owned(bytes), setup)
+}
+
+fn import_bytes(
+    kind: Kind,
+    name: &str,
+    bytes: Cow<'_, [u8]>,
+    setup: &Setup,
+) -> Result<Import, Problems> {
+    let source = Source {
+        name,
+        bytes: &bytes,
+    };
+    let mut cx = Context::new(kind, &source);
     let (drafts, parties) = match kind {
         Kind::Csv | Kind::Fec => {
             let Some(file) = &setup.creditor else {
@@ -255,14 +283,17 @@ pub fn import(kind: Kind, source: &Source<'_>, setup: &Setup) -> Result<Import, 
                 .into());
             };
             let drafts = if kind == Kind::Fec {
-                fec::read(&mut cx, file, setup.closing_date)?
+                fec::read(&mut cx, &bytes, file, setup.closing_date)?
             } else {
-                csv::read(&mut cx)?
+                csv::read(&mut cx, &bytes)?
             };
             (drafts, Parties::from_file(file))
         }
-        Kind::Facturx | Kind::Cii | Kind::Ubl => einvoice::read(&mut cx, setup.creditor.as_ref())?,
+        Kind::Facturx | Kind::Cii | Kind::Ubl => {
+            einvoice::read(&mut cx, &bytes, setup.creditor.as_ref())?
+        }
     };
+    drop(bytes);
     debug_assert!(kind.is_einvoice() || !drafts.iter().any(|d| !d.pieces.is_empty()));
     let dossiers = finish(&mut cx, &parties, setup.customers.as_ref(), drafts);
     Ok(cx.into_import(dossiers))
@@ -342,20 +373,21 @@ pub(crate) struct PaymentDraft {
 }
 
 /// What an import has found so far: the report being built and the rejected lines.
-pub(crate) struct Context<'s> {
+pub(crate) struct Context {
     pub kind: Kind,
-    pub source: &'s Source<'s>,
+    /// The source's file name without its folders (see [`Source::file_name`]).
+    pub file: String,
     pub report: Report,
     pub rejected: Vec<Problem>,
     /// Header comments common to every dossier (after the import line).
     pub header: Vec<String>,
 }
 
-impl<'s> Context<'s> {
-    fn new(kind: Kind, source: &'s Source<'s>) -> Self {
+impl Context {
+    fn new(kind: Kind, source: &Source<'_>) -> Self {
         Context {
             kind,
-            source,
+            file: source.file_name().to_string(),
             report: Report {
                 kind: kind.as_str(),
                 source: source.file_name().to_string(),
@@ -383,7 +415,7 @@ impl<'s> Context<'s> {
         value: Option<&str>,
         reason: impl Into<String>,
     ) {
-        let mut p = Problem::new(self.source.file_name(), field, reason).at_line(line);
+        let mut p = Problem::new(&self.file, field, reason).at_line(line);
         if let Some(v) = value {
             p = p.with_value(v);
         }
@@ -428,7 +460,7 @@ impl<'s> Context<'s> {
 /// Completes the drafts, keeps the debtors with a positive open balance and builds their
 /// dossiers, in the order of their keys.
 fn finish(
-    cx: &mut Context<'_>,
+    cx: &mut Context,
     parties: &Parties,
     customers: Option<&Customers>,
     mut drafts: Vec<Draft>,
@@ -436,7 +468,7 @@ fn finish(
     drafts.sort_by(|a, b| a.account.cmp(&b.account));
     let mut used: BTreeSet<String> = BTreeSet::new();
     used.insert(REPORT_FILE.to_ascii_lowercase());
-    let mut written = Vec::new();
+    let mut written = Vec::with_capacity(drafts.len());
     for draft in drafts {
         let invoiced: Decimal = draft.invoices.iter().map(|i| i.amount).sum();
         let paid: Decimal = draft.payments.iter().map(|p| p.amount).sum();
@@ -539,7 +571,7 @@ fn unique_key(account: &str, name: &str, used: &mut BTreeSet<String>) -> String 
 
 /// Builds, writes and re-reads one debtor's dossier.
 fn build(
-    cx: &mut Context<'_>,
+    cx: &mut Context,
     parties: &Parties,
     customer: Option<&Customer>,
     draft: &Draft,
@@ -551,7 +583,7 @@ fn build(
     notes.header.push(format!(
         "Imported by `relance import {}` from {}.",
         cx.kind.as_str(),
-        cx.source.file_name()
+        &cx.file
     ));
     notes.header.extend(cx.header.iter().cloned());
     notes.header.extend(draft.header.iter().cloned());

@@ -3,6 +3,8 @@
 //!
 //! Every parser here refuses what it cannot read unambiguously and says why; none guesses.
 
+use std::borrow::Cow;
+
 use std::str::FromStr;
 
 use chrono::{Datelike, NaiveDate};
@@ -303,6 +305,21 @@ pub fn clean_text(raw: &str) -> String {
     crate::tree::neutralise_invisible(&collapse_blanks(raw))
 }
 
+/// [`clean_text`], borrowing `raw` when it is already clean (printable ASCII, single
+/// spaces, no blank at either end): the common case, without an allocation.
+pub fn clean_text_cow(raw: &str) -> Cow<'_, str> {
+    let b = raw.as_bytes();
+    let clean = b.first() != Some(&b' ')
+        && b.last() != Some(&b' ')
+        && b.iter().all(|c| c.is_ascii_graphic() || *c == b' ')
+        && !raw.contains("  ");
+    if clean {
+        Cow::Borrowed(raw)
+    } else {
+        Cow::Owned(clean_text(raw))
+    }
+}
+
 fn collapse_blanks(raw: &str) -> String {
     let mut out = String::new();
     for word in raw.split(|c: char| c.is_whitespace() || c.is_control()) {
@@ -318,32 +335,32 @@ fn collapse_blanks(raw: &str) -> String {
 }
 
 /// The lines of `text` whatever their ends: `\r\n`, a lone `\n` or a lone `\r` (old Mac
-/// exports), so that line `n` is the `n`-th line an editor shows.
-pub fn physical_lines(text: &str) -> Vec<&str> {
-    let mut out = Vec::new();
-    let b = text.as_bytes();
-    let (mut start, mut i) = (0, 0);
-    while i < b.len() {
-        match b[i] {
-            b'\n' => {
-                out.push(&text[start..i]);
-                start = i + 1;
-            }
-            b'\r' => {
-                out.push(&text[start..i]);
-                if b.get(i + 1) == Some(&b'\n') {
-                    i += 1;
-                }
-                start = i + 1;
-            }
-            _ => {}
-        }
-        i += 1;
+/// exports), so that line `n` is the `n`-th line an editor shows. Lazy: a file of a
+/// million lines is read without a list of them.
+pub fn physical_lines(text: &str) -> PhysicalLines<'_> {
+    PhysicalLines { text, start: 0 }
+}
+
+/// The iterator of [`physical_lines`].
+pub struct PhysicalLines<'t> {
+    text: &'t str,
+    /// Where the next line starts.
+    start: usize,
+}
+
+impl<'t> Iterator for PhysicalLines<'t> {
+    type Item = &'t str;
+
+    fn next(&mut self) -> Option<&'t str> {
+        let rest = self.text.get(self.start..).filter(|r| !r.is_empty())?;
+        let Some(end) = rest.bytes().position(|b| b == b'\n' || b == b'\r') else {
+            self.start = self.text.len();
+            return Some(rest);
+        };
+        let crlf = rest.as_bytes()[end] == b'\r' && rest.as_bytes().get(end + 1) == Some(&b'\n');
+        self.start += end + if crlf { 2 } else { 1 };
+        Some(&rest[..end])
     }
-    if start < b.len() {
-        out.push(&text[start..]);
-    }
-    out
 }
 
 /// The byte offsets where the physical lines of `text` start (see [`physical_lines`]).
@@ -379,13 +396,20 @@ mod tests {
     #[test]
     fn physical_lines_whatever_the_line_ends() {
         for text in ["a\nb\nc\n", "a\r\nb\r\nc\r\n", "a\rb\rc\r", "a\r\nb\rc"] {
-            assert_eq!(physical_lines(text), ["a", "b", "c"], "{text:?}");
+            assert_eq!(
+                physical_lines(text).collect::<Vec<_>>(),
+                ["a", "b", "c"],
+                "{text:?}"
+            );
             let starts = line_starts(text);
             let c = text.find('c').unwrap();
             assert_eq!(line_at(&starts, c), 3, "{text:?}");
             assert_eq!(line_at(&starts, 0), 1);
         }
-        assert_eq!(physical_lines("a\n\nb"), ["a", "", "b"]);
+        assert_eq!(physical_lines("a\n\nb").collect::<Vec<_>>(), ["a", "", "b"]);
+        for raw in ["F-1", " F 1", "F  1", "F\t1", "Été", "", "a b "] {
+            assert_eq!(clean_text_cow(raw), clean_text(raw), "{raw:?}");
+        }
     }
 
     fn ok(s: &str) -> String {
