@@ -290,11 +290,13 @@ pub fn plan_with_statement(
                 None => add(due, step.days),
             },
             Anchor::FormalNoticeDeadline => {
+                // The last notice: a second one gives a new term, which the request
+                // must wait for (`render` refuses a request dated within it).
                 let Some(notice) = events
                     .iter()
                     .filter(|e| e.kind == EventKind::FormalNotice && e.date > due)
                     .map(|e| e.date)
-                    .min()
+                    .max()
                 else {
                     // Without a formal notice there is no deadline to wait for.
                     p.reason = Some("no formal notice recorded: send it first".to_string());

@@ -83,6 +83,33 @@ fn refusals(ctx: &mut Context) -> Result<(), LetterError> {
     Ok(())
 }
 
+/// A request states the formal notices the debtor received ("malgré la mise en demeure
+/// du …"); without the letter and its proof of receipt among the exhibits, the judge has
+/// only the creditor's word for them (CPC 1407: the request comes with its supporting
+/// documents).
+fn notice_exhibits(ctx: &mut Context) {
+    let unproved: Vec<String> = ctx
+        .dossier
+        .events
+        .iter()
+        .filter(|e| {
+            e.kind == EventKind::FormalNotice
+                && e.date <= ctx.date
+                && e.piece.is_none()
+                && e.invoice
+                    .as_ref()
+                    .is_none_or(|n| ctx.lines.iter().any(|l| &l.number == n))
+        })
+        .map(|e| e.date.to_string())
+        .collect();
+    if !unproved.is_empty() {
+        ctx.warnings.push(format!(
+            "the formal notice(s) received on {} have no `piece`: the request states them without the letter and its proof of receipt among the exhibits (CPC 1407); add events[].piece before filing",
+            unproved.join(", ")
+        ));
+    }
+}
+
 /// A request that states the end of a payment plan rests on the signed plan (its terms,
 /// the déchéance clause) and on the instalment notice: without them among the exhibits the
 /// judge cannot check that the whole debt fell due (CPC 1407, 1409).
@@ -164,6 +191,7 @@ pub(super) fn data(ctx: &mut Context, rules: &Rules) -> Result<Map<String, Value
     ) {
         refusals(ctx)?;
         notice_running(ctx, rules)?;
+        notice_exhibits(ctx);
         plan_exhibits(ctx);
     }
     let mut m = Map::new();

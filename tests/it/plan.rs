@@ -93,6 +93,23 @@ fn the_injonction_waits_for_the_formal_notice_deadline() {
     assert_eq!(p.status, Status::Waiting);
 }
 
+/// A second formal notice gives the debtor a new term: the request waits for it, as
+/// `render` does (a request dated within the last notice's term is refused).
+#[test]
+fn the_injonction_waits_for_the_last_formal_notice() {
+    let rules = Rules::embedded();
+    let notice = |date: &str| event(date, "formal-notice", "channel = \"registered-letter\"");
+    let body = invoice("A", "2026-01-15", "2026-02-14", "1200.00")
+        + &notice("2026-04-02")
+        + &notice("2026-06-26");
+    let p = plan(&dossier("b2b", &body), &rules, d("2026-06-30")).unwrap();
+    let next = p.next_step.unwrap();
+    assert_eq!(next.id, "injonction-de-payer");
+    // The first notice's term ended in April; the second's on Monday 6 July.
+    assert_eq!(next.date, d("2026-07-07"));
+    assert_eq!(p.status, Status::Waiting);
+}
+
 #[test]
 fn a_dispute_or_insolvency_stops_the_plan_and_payment_ends_it() {
     let rules = Rules::embedded();
