@@ -164,7 +164,8 @@ pub(super) fn claim_basis(dossier: &Dossier, regime: Regime, lines: &[&InvoiceLi
 }
 
 /// How to pay: a transfer to the creditor's IBAN; a public payer without it pays by
-/// mandatement to the account the contract designates, never by cheque; otherwise a cheque.
+/// mandatement, never by cheque (the account it pays to is not in the dossier, so the
+/// letter names none, and a warning asks for the IBAN); otherwise a cheque.
 pub(super) fn payment_means(dossier: &Dossier) -> String {
     match &dossier.creditor.iban {
         Some(iban) => format!(
@@ -173,7 +174,7 @@ pub(super) fn payment_means(dossier: &Dossier) -> String {
             dossier.creditor.name
         ),
         None if dossier.debtor.is_public_person() => format!(
-            "mandatement au profit {} sur le compte bancaire désigné au marché",
+            "mandatement au profit {}",
             de_fr(&dossier.creditor.name)
         ),
         None => format!(

@@ -176,6 +176,15 @@ impl<'a> Context<'a> {
         // L111-8 (5°), which close the letter's mentions.
         ctx.mentions.sort_by_key(|m| m.id.starts_with("r124-4-5"));
         ctx.exhibit_warnings();
+        if dossier.creditor.iban.is_none()
+            && dossier.debtor.is_public_person()
+            && ctx.kind.is_letter()
+        {
+            ctx.warnings.push(
+                "creditor.iban is not given: the letter asks the public payer for a mandatement without naming the account to credit (a public accountant pays only to bank details it holds); give the IBAN"
+                    .to_string(),
+            );
+        }
         if let Some(a) = ctx.agency
             && a.mandated.is_none()
             && ctx.kind.is_letter()
