@@ -158,6 +158,9 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
             Format::Email => {}
         }
     }
+    if args.all {
+        eprintln!("{}", all_note(&loaded.dossier, &rules, as_of));
+    }
     match (&args.out, args.all) {
         (Some(dir), true) => {
             std::fs::create_dir_all(dir)
@@ -185,4 +188,32 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         }
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// `--all` drafts every document the dossier allows, all of the same date: a new formal
+/// notice and a court request resting on an earlier one must not both be sent. The note
+/// names the one step the dunning plan calls for.
+fn all_note(
+    dossier: &crate::dossier::Dossier,
+    rules: &crate::rules::Rules,
+    as_of: NaiveDate,
+) -> String {
+    let lead = format!(
+        "note: --all drafts every document the dossier allows, all dated {as_of}: send only the step the plan calls for"
+    );
+    match crate::plan::plan(dossier, rules, as_of) {
+        Ok(p) => match (&p.next_step, p.status) {
+            (Some(step), crate::plan::Status::Due) => {
+                format!("{lead}: {}, due since {}", step.id, step.date)
+            }
+            (Some(step), _) => format!("{lead}: none today, next {} on {}", step.id, step.date),
+            (None, status) => format!(
+                "{lead}: none ({})",
+                p.reason
+                    .clone()
+                    .unwrap_or_else(|| format!("{status:?}").to_lowercase())
+            ),
+        },
+        Err(e) => format!("{lead} (relance plan: {e})"),
+    }
 }

@@ -173,10 +173,9 @@ pub(super) fn payment_means(dossier: &Dossier) -> String {
             iban_fr(iban),
             dossier.creditor.name
         ),
-        None if dossier.debtor.is_public_person() => format!(
-            "mandatement au profit {}",
-            de_fr(&dossier.creditor.name)
-        ),
+        None if dossier.debtor.is_public_person() => {
+            format!("mandatement au profit {}", de_fr(&dossier.creditor.name))
+        }
         None => format!(
             "chèque à l'ordre {}, à adresser à l'adresse suivante\u{a0}: {}",
             de_fr(&dossier.creditor.name),

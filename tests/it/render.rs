@@ -213,6 +213,14 @@ fn render_all_writes_every_document_or_nothing() {
         "{}",
         String::from_utf8_lossy(&status.stderr)
     );
+    // Every draft has the same date: the note names the one step to send.
+    assert!(
+        String::from_utf8_lossy(&status.stderr).contains(
+            "note: --all drafts every document the dossier allows, all dated 2026-04-10: send only the step the plan calls for: relance-2, due since 2026-03-30"
+        ),
+        "{}",
+        String::from_utf8_lossy(&status.stderr)
+    );
     let mut names: Vec<String> = std::fs::read_dir(&out)
         .unwrap()
         .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
