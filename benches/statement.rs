@@ -56,6 +56,7 @@ fn big_dossier(n: usize) -> Dossier {
         payment_imputation: Imputation::InterestFirst,
         imputation_explicit: true,
         contract: None,
+        exhibits: Vec::new(),
         court: None,
         lawyer: None,
         scenario: None,

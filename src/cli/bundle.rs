@@ -159,12 +159,8 @@ pub(crate) fn evidence_bag(
 fn read_pieces(loaded: &Loaded) -> anyhow::Result<Vec<File>> {
     let d = &loaded.dossier;
     let root = loaded.dir.canonicalize()?;
-    let named = d
-        .invoices
-        .iter()
-        .filter_map(|i| i.piece.as_deref())
-        .chain(d.events.iter().filter_map(|e| e.piece.as_deref()))
-        .chain(d.payment_plan.iter().filter_map(|p| p.piece.as_deref()));
+    let paths = d.piece_paths();
+    let named = paths.iter().map(|(_, p)| *p);
     let mut pieces: Vec<File> = Vec::new();
     for piece in named {
         let real = root

@@ -126,28 +126,7 @@ pub fn check_pieces(dossier: &Dossier, dir: &Path, file: &str) -> Problems {
             return problems;
         }
     };
-    let pieces =
-        dossier
-            .invoices
-            .iter()
-            .enumerate()
-            .filter_map(|(i, inv)| {
-                inv.piece
-                    .as_ref()
-                    .map(|p| (format!("invoices[{i}].piece"), p))
-            })
-            .chain(
-                dossier.events.iter().enumerate().filter_map(|(i, ev)| {
-                    ev.piece.as_ref().map(|p| (format!("events[{i}].piece"), p))
-                }),
-            )
-            .chain(
-                dossier
-                    .payment_plan
-                    .iter()
-                    .filter_map(|p| p.piece.as_ref())
-                    .map(|p| ("payment_plan.piece".to_string(), p)),
-            );
+    let pieces = dossier.piece_paths();
     for (field, piece) in pieces {
         let target = root.join(piece);
         let problem = match target.canonicalize() {
@@ -159,7 +138,7 @@ pub fn check_pieces(dossier: &Dossier, dir: &Path, file: &str) -> Problems {
             Ok(_) => None,
         };
         if let Some(message) = problem {
-            problems.push(Problem::new(file, field, message).with_value(piece.clone()));
+            problems.push(Problem::new(file, field, message).with_value(piece));
         }
     }
     problems

@@ -425,6 +425,7 @@ impl Reader<'_> {
                 event_index.push(i);
             }
         }
+        let exhibits = self.exhibits(&mut t);
         let regime = match (&creditor, &debtor) {
             (Some(c), Some(d)) => Some(regime_of(c.kind, d.kind, d.is_public_person())),
             _ => None,
@@ -458,6 +459,7 @@ impl Reader<'_> {
             payment_imputation: payment_imputation.unwrap_or(default_imputation),
             imputation_explicit: payment_imputation.is_some(),
             contract: contract?,
+            exhibits,
             court: court?,
             lawyer: lawyer?,
             scenario,

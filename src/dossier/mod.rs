@@ -3,6 +3,7 @@
 //! [`parse`] turns text into a validated [`Dossier`] or returns every problem at once;
 //! [`fs::load_dir`] is the disk edge that also checks the pieces.
 
+mod exhibits;
 pub mod fs;
 pub mod ids;
 mod load;
@@ -36,6 +37,9 @@ pub struct Dossier {
     /// The avocat who presents a court request where one is required (CJA R431-2 before the
     /// tribunal administratif), and signs it.
     pub lawyer: Option<Lawyer>,
+    /// Exhibits beyond the invoices and the events' proofs: the contract, the order, the
+    /// proof of performance (`[[exhibits]]`), in the file's order.
+    pub exhibits: Vec<Exhibit>,
     /// The dunning scenario (`legal-rules/scenarios/<id>.toml`); `None`: "default".
     pub scenario: Option<String>,
     pub creditor: Creditor,
@@ -227,6 +231,32 @@ pub struct Contract {
     /// The CCAG the contract refers to (e.g. "CCAG-Travaux 2021"): a mémoire en
     /// réclamation must come before the judge (CE 16 déc. 2009, n° 326220).
     pub ccag: Option<String>,
+}
+
+/// An exhibit the court documents list (`[[exhibits]]`): what the claim rests on beside
+/// the invoices (CPC 1407: the request comes with its supporting documents).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Exhibit {
+    pub kind: ExhibitKind,
+    /// How the exhibit list names it, as given ("Contrat de maintenance n° 2025-14").
+    pub title: String,
+    pub date: Option<NaiveDate>,
+    pub piece: String,
+}
+
+/// What an exhibit proves, which places it in the exhibit list and tells a référé whether
+/// the obligation rests on more than the invoices.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ExhibitKind {
+    /// The contract, the public contract (marché), the general terms the debtor accepted.
+    Contract,
+    /// The purchase order, the signed quotation.
+    Order,
+    /// The proof the work was done or the goods delivered: delivery note, reception report
+    /// (procès-verbal de réception), attestation de service fait.
+    Performance,
+    /// Anything else (correspondence, an expert's report).
+    Other,
 }
 
 /// The creditor's avocat: `name` ("Me Claire Roux"), `bar` (the barreau, "Lyon"), `address`.
@@ -474,6 +504,32 @@ pub fn regime_of(creditor: CreditorKind, debtor: DebtorKind, public_person: bool
 }
 
 impl Dossier {
+    /// Every piece the dossier names, with the field naming it, in the file's order:
+    /// invoices, events, the payment plan, then the other exhibits.
+    pub fn piece_paths(&self) -> Vec<(String, &str)> {
+        let invoices = self.invoices.iter().enumerate().filter_map(|(i, inv)| {
+            inv.piece
+                .as_deref()
+                .map(|p| (format!("invoices[{i}].piece"), p))
+        });
+        let events = self.events.iter().enumerate().filter_map(|(i, ev)| {
+            ev.piece
+                .as_deref()
+                .map(|p| (format!("events[{i}].piece"), p))
+        });
+        let plan = self
+            .payment_plan
+            .iter()
+            .filter_map(|p| p.piece.as_deref())
+            .map(|p| ("payment_plan.piece".to_string(), p));
+        let exhibits = self
+            .exhibits
+            .iter()
+            .enumerate()
+            .map(|(i, e)| (format!("exhibits[{i}].piece"), e.piece.as_str()));
+        invoices.chain(events).chain(plan).chain(exhibits).collect()
+    }
+
     pub fn regime(&self) -> Regime {
         regime_of(
             self.creditor.kind,

@@ -713,6 +713,7 @@ fn build(
         },
         imputation_explicit: true,
         contract: None,
+        exhibits: Vec::new(),
         court: None,
         lawyer: None,
         scenario: parties.scenario.clone(),

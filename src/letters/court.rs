@@ -9,7 +9,7 @@ use super::common::Context;
 use super::facts::PieceSource;
 use super::wording::{city, typo_fr};
 use crate::courts::Jurisdiction;
-use crate::dossier::{EventKind, PenaltyRate, Regime};
+use crate::dossier::{EventKind, ExhibitKind, PenaltyRate, Regime};
 use crate::rules::Rules;
 
 /// A request for an injonction de payer is heard without the debtor: it is refused when the
@@ -345,6 +345,8 @@ fn refere(ctx: &mut Context, rules: &Rules) -> Result<Value, LetterError> {
     // the dossier names one, whose term ran out (an invoice paid late too, the next sentence says
     // so); never that the work was done, which no exhibit shows.
     let several = ctx.lines.len() > 1;
+    let contracts = exhibit_numbers(ctx, &[ExhibitKind::Contract, ExhibitKind::Order]);
+    let performance = exhibit_numbers(ctx, &[ExhibitKind::Performance]);
     let mut facts = format!(
         "Le requérant a adressé au défendeur {}{}, dont le paiement n'est pas intervenu dans le \
          délai de paiement.",
@@ -353,7 +355,7 @@ fn refere(ctx: &mut Context, rules: &Rules) -> Result<Value, LetterError> {
         } else {
             "la facture ci-dessous"
         },
-        match (d.contract.is_some(), several) {
+        match (d.contract.is_some() || !contracts.is_empty(), several) {
             (true, true) => ", émises au titre du contrat conclu avec lui",
             (true, false) => ", émise au titre du contrat conclu avec lui",
             (false, _) => "",
@@ -400,15 +402,37 @@ fn refere(ctx: &mut Context, rules: &Rules) -> Result<Value, LetterError> {
             fr(m)
         ));
     }
-    // Only what the exhibits show: the invoices and their expired term. That the work was
-    // done and accepted is for the contract and the reception report, which the dossier
-    // does not hold; the user is told to add them.
-    ctx.warnings.push(
-        "the référé rests on the invoices alone: add the contract (marché, bon de commande) and the proof that the work was done and accepted (procès-verbal de réception, attestation de service fait) to the exhibits before filing (CJA R541-1: the obligation must not be seriously disputable)"
-            .to_string(),
-    );
+    // Only what the exhibits show: the invoices and their expired term, and the work done
+    // only when an exhibit of the dossier proves it; the user is told what is missing.
+    if !performance.is_empty() {
+        facts.push_str(&format!(
+            " L'exécution des prestations facturées est justifiée par {}.",
+            pieces_fr(&performance)
+        ));
+    }
+    let missing: Vec<&str> = [
+        (contracts.is_empty(), "the contract (marché, bon de commande)"),
+        (
+            performance.is_empty(),
+            "the proof that the work was done and accepted (procès-verbal de réception, attestation de service fait)",
+        ),
+    ]
+    .into_iter()
+    .filter_map(|(absent, what)| absent.then_some(what))
+    .collect();
+    if !missing.is_empty() {
+        ctx.warnings.push(format!(
+            "the référé rests on the invoices{}: add {} to [[exhibits]] before filing (CJA R541-1: the obligation must not be seriously disputable)",
+            if contracts.is_empty() && performance.is_empty() {
+                " alone"
+            } else {
+                ""
+            },
+            missing.join(" and ")
+        ));
+    }
     let discussion = format!(
-        "L'existence de l'obligation n'est pas sérieusement contestable : elle résulte {}, \
+        "L'existence de l'obligation n'est pas sérieusement contestable : elle résulte {}{}, \
         dont le délai de paiement est expiré. Les \
         intérêts moratoires et l'indemnité forfaitaire pour frais de recouvrement sont dus de \
         plein droit et sans autre formalité dès le lendemain de l'expiration du délai de \
@@ -416,6 +440,11 @@ fn refere(ctx: &mut Context, rules: &Rules) -> Result<Value, LetterError> {
         juge des référés peut accorder une provision au créancier, même en l'absence d'une \
         demande au fond, lorsque l'existence de l'obligation n'est pas sérieusement contestable \
         (article R541-1 du code de justice administrative).",
+        if contracts.is_empty() {
+            ""
+        } else {
+            "du contrat produit et "
+        },
         if several {
             "des factures produites"
         } else {
@@ -511,5 +540,35 @@ fn representation(ctx: &mut Context, rules: &Rules) -> Result<(String, String), 
                 rule.required_basis, rule.exception_basis
             ),
         }),
+    }
+}
+
+/// The numbers, in the exhibit list, of the dossier's exhibits of these kinds.
+fn exhibit_numbers(ctx: &Context, kinds: &[ExhibitKind]) -> Vec<usize> {
+    ctx.pieces
+        .iter()
+        .enumerate()
+        .filter(|(_, p)| match p.source {
+            PieceSource::Exhibit(i) => ctx
+                .dossier
+                .exhibits
+                .get(i)
+                .is_some_and(|e| kinds.contains(&e.kind)),
+            _ => false,
+        })
+        .map(|(n, _)| n + 1)
+        .collect()
+}
+
+/// "la pièce n° 4", "les pièces n° 4 et 5".
+fn pieces_fr(numbers: &[usize]) -> String {
+    let listed: Vec<String> = numbers.iter().map(usize::to_string).collect();
+    if numbers.len() == 1 {
+        format!("la pièce n°\u{a0}{}", listed[0])
+    } else {
+        format!(
+            "les pièces n°\u{a0}{}",
+            super::wording::enumerate_fr(&listed)
+        )
     }
 }

@@ -9,7 +9,7 @@ use crate::calc::InvoiceLine;
 use crate::documents::format::{
     format_date_long as date_long_fr, format_date_short as date_short_fr, format_eur as euros_fr,
 };
-use crate::dossier::{Channel, Dossier, Event, EventKind};
+use crate::dossier::{Channel, Dossier, Event, EventKind, ExhibitKind};
 
 /// One exhibit: what it is, its date as printed, the file it comes from (kept for the
 /// bundle, never printed), and the event or invoice it proves.
@@ -28,6 +28,8 @@ pub(super) enum PieceSource {
     Event(usize),
     /// The signed payment plan (`payment_plan.piece`).
     Plan,
+    /// Index in `dossier.exhibits`.
+    Exhibit(usize),
 }
 
 /// A recorded event the documents may state, with its exhibit number when it has a piece.
@@ -392,7 +394,38 @@ pub(super) fn pieces(d: &Dossier) -> Vec<Piece> {
             ),
         );
     }
-    out.into_iter().map(|(_, p)| p).collect()
+    let mut pieces: Vec<Piece> = out.into_iter().map(|(_, p)| p).collect();
+    // The dossier's other exhibits: what the claim rests on (contract, order) first, the
+    // proof of performance after the invoices, anything else last; each group by date.
+    let exhibits = |kinds: &[ExhibitKind]| -> Vec<Piece> {
+        let mut chosen: Vec<_> = d
+            .exhibits
+            .iter()
+            .enumerate()
+            .filter(|(_, e)| kinds.contains(&e.kind))
+            .collect();
+        chosen.sort_by_key(|(i, e)| (e.date, *i));
+        chosen
+            .into_iter()
+            .map(|(i, e)| Piece {
+                title: e.title.clone(),
+                date: e.date.map(date_short_fr).unwrap_or_default(),
+                file: e.piece.clone(),
+                source: PieceSource::Exhibit(i),
+            })
+            .collect()
+    };
+    let after_invoices = pieces
+        .iter()
+        .rposition(|p| matches!(p.source, PieceSource::Invoice(_)))
+        .map_or(0, |i| i + 1);
+    pieces.splice(
+        after_invoices..after_invoices,
+        exhibits(&[ExhibitKind::Performance]),
+    );
+    pieces.splice(0..0, exhibits(&[ExhibitKind::Contract, ExhibitKind::Order]));
+    pieces.extend(exhibits(&[ExhibitKind::Other]));
+    pieces
 }
 
 /// The invoices whose principal was paid, late, and which are claimed only for what the

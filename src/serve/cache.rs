@@ -105,12 +105,11 @@ fn file_stamp(file: &Path) -> Option<(u64, Option<SystemTime>, u64)> {
 }
 
 fn piece_states(loaded: &Loaded) -> Vec<bool> {
-    let d = &loaded.dossier;
-    d.invoices
-        .iter()
-        .filter_map(|i| i.piece.as_deref())
-        .chain(d.events.iter().filter_map(|e| e.piece.as_deref()))
-        .map(|p| loaded.dir.join(p).exists())
+    loaded
+        .dossier
+        .piece_paths()
+        .into_iter()
+        .map(|(_, p)| loaded.dir.join(p).exists())
         .collect()
 }
 

@@ -273,3 +273,26 @@ fn hostile_input_never_panics() {
     assert!(parse(&deep, Format::Json, "dossier.json").is_err());
     assert!(parse(&format!("a = {deep}"), Format::Toml, "dossier.toml").is_err());
 }
+
+#[test]
+fn exhibits_are_checked_like_every_piece() {
+    let body = invoice("A", "2026-01-01", "2026-01-31", "100.00")
+        + "[[exhibits]]\nkind = \"contract\"\ntitle = \"Contrat de maintenance\"\ndate = 2025-12-01\npiece = \"pieces/contrat.pdf\"\n"
+        + "[[exhibits]]\nkind = \"invoice\"\ntitle = \"\"\npiece = \"../contrat.pdf\"\nsigned = true\n"
+        + "[[exhibits]]\nkind = \"performance\"\ntitle = \"PV de réception\"\n";
+    let all = problems(&dossier_text("b2b", "", &body));
+    for expected in [
+        "dossier.toml: exhibits[1].kind: \"invoice\": expected one of \"contract\", \"order\", \"performance\", \"other\" (line 26)",
+        "dossier.toml: exhibits[1].title: \"\": must not be empty (line 27)",
+        "dossier.toml: exhibits[1].piece: \"../contrat.pdf\": must stay inside the dossier folder (no \"..\") (line 28)",
+        "dossier.toml: exhibits[1].signed: unknown field (line 29)",
+        "dossier.toml: exhibits[2].piece: missing (required) (line 30)",
+    ] {
+        assert_has(&all, expected);
+    }
+    assert!(
+        !all.iter().any(|p| p.contains("exhibits[0]")),
+        "{}",
+        all.join("\n")
+    );
+}

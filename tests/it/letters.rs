@@ -357,6 +357,59 @@ fn a_refere_needs_its_lawyer_its_exhibit_and_a_named_court() {
         ok.json["refere"]["signature"],
         "Pour le requérant, Me Claire Roux, avocat"
     );
+    // The contract comes first in the exhibit list, the reception report after the
+    // invoice; the performance is stated from that exhibit only, and nothing is missing.
+    let titles: Vec<&str> = ok.json["pieces"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["title"].as_str().unwrap())
+        .collect();
+    assert!(
+        titles[0].starts_with("Marché n° 2025-FCS-031"),
+        "{titles:?}"
+    );
+    assert!(titles[1].starts_with("Facture n°"), "{titles:?}");
+    assert!(
+        titles[2].starts_with("Procès-verbal de réception"),
+        "{titles:?}"
+    );
+    let facts = ok.json["refere"]["facts"].as_str().unwrap();
+    assert!(
+        facts.contains(
+            "L'exécution des prestations facturées est justifiée par la pièce n°\u{a0}3."
+        ),
+        "{facts}"
+    );
+    assert!(
+        ok.json["refere"]["discussion"]
+            .as_str()
+            .unwrap()
+            .contains("elle résulte du contrat produit et de la facture produite"),
+    );
+    assert!(
+        !ok.warnings
+            .iter()
+            .any(|w| w.contains("rests on the invoices")),
+        "{:?}",
+        ok.warnings
+    );
+    let mut invoices_only = base.clone();
+    invoices_only.exhibits.clear();
+    let bare = build(DocKind::RequeteRefere, &invoices_only, &s, &rules).unwrap();
+    assert!(
+        !bare.json["refere"]["facts"]
+            .as_str()
+            .unwrap()
+            .contains("exécution"),
+    );
+    assert!(
+        bare.warnings
+            .iter()
+            .any(|w| w.contains("rests on the invoices alone")),
+        "{:?}",
+        bare.warnings
+    );
     // A State établissement public: the lawyer is required (CJA R431-2); without one the
     // request would be irrecevable, so it is refused.
     let mut no_lawyer = base.clone();

@@ -68,6 +68,7 @@ prop_compose! {
             payment_imputation: if principal_first { Imputation::PrincipalFirst } else { Imputation::InterestFirst },
             imputation_explicit: true,
             contract: None,
+            exhibits: Vec::new(),
             court: None,
             lawyer: None,
             scenario: None,
