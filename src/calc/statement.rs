@@ -85,6 +85,9 @@ pub struct Imputed {
     pub order: Imputation,
     /// The payment was made on or before the due date (it goes to principal).
     pub before_due: bool,
+    /// The payment named this invoice; otherwise the invoice was chosen for it (C. civ.
+    /// 1342-10: the oldest due, spec §3), or it is the excess of a payment naming another.
+    pub named: bool,
 }
 
 impl InvoiceLine {
@@ -413,7 +416,7 @@ impl<'a> Engine<'a> {
             let mut left = payment.amount;
             if let Some(number) = &payment.invoice {
                 let i = index[number.as_str()];
-                left = self.allocate(&mut accounts[i], payment.date, left)?;
+                left = self.allocate(&mut accounts[i], payment.date, left, true)?;
             }
             while left > Decimal::ZERO {
                 while oldest < accounts.len() && accounts[oldest].settled() {
@@ -432,7 +435,7 @@ impl<'a> Engine<'a> {
                     overpaid += left;
                     break;
                 };
-                left = self.allocate(account, payment.date, left)?;
+                left = self.allocate(account, payment.date, left, false)?;
             }
         }
 
@@ -577,6 +580,7 @@ impl<'a> Engine<'a> {
         account: &mut Account<'_>,
         date: NaiveDate,
         amount: Decimal,
+        named: bool,
     ) -> Result<Decimal, CalcError> {
         self.accrue(account, date)?;
         let mut left = amount;
@@ -618,6 +622,7 @@ impl<'a> Engine<'a> {
                 to_principal,
                 order: imputation,
                 before_due: date <= account.invoice.due,
+                named,
             });
             if date > account.invoice.due {
                 account.paid_after_due = true;

@@ -25,7 +25,8 @@ pub(super) fn shown_accessories(l: &InvoiceLine) -> (rust_decimal::Decimal, rust
     )
 }
 
-/// "sur les pénalités échues (59,86 €) puis sur le principal (1 440,14 €) – C. civ. 1343-1".
+/// "sur les pénalités échues (59,86 €) puis sur le principal (1 440,14 €) – C. civ. 1343-1"
+/// (with 1342-10 when the payment named no invoice).
 pub(super) fn imputation_split(i: &Imputed, regime: Regime) -> String {
     let accrued = match regime {
         Regime::B2b => "les pénalités échues",
@@ -37,12 +38,17 @@ pub(super) fn imputation_split(i: &Imputed, regime: Regime) -> String {
     if i.before_due {
         return format!("sur {p}, réglé à l'échéance ou avant");
     }
+    // A payment naming no invoice went to this one by C. civ. 1342-10; 1343-1 splits it
+    // between interest and principal.
+    let basis = if i.named {
+        "C. civ. 1343-1"
+    } else {
+        "C. civ. 1342-10 et 1343-1"
+    };
     match (i.order, i.to_accrued.is_zero(), i.to_principal.is_zero()) {
-        (Imputation::InterestFirst, false, false) => {
-            format!("sur {a} puis sur {p} – C. civ. 1343-1")
-        }
-        (Imputation::InterestFirst, false, true) => format!("sur {a} – C. civ. 1343-1"),
-        (Imputation::InterestFirst, true, _) => format!("sur {p} – C. civ. 1343-1"),
+        (Imputation::InterestFirst, false, false) => format!("sur {a} puis sur {p} – {basis}"),
+        (Imputation::InterestFirst, false, true) => format!("sur {a} – {basis}"),
+        (Imputation::InterestFirst, true, _) => format!("sur {p} – {basis}"),
         (Imputation::PrincipalFirst, _, false) if i.to_accrued.is_zero() => {
             format!("sur {p} (imputation sur le principal d'abord)")
         }

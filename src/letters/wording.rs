@@ -27,11 +27,12 @@ pub(super) fn siren_fr(siren: &str) -> String {
 
 /// An IBAN in groups of four characters.
 pub(super) fn iban_fr(iban: &str) -> String {
+    // No-break spaces: an IBAN split over two lines is misread.
     iban.as_bytes()
         .chunks(4)
         .map(|c| String::from_utf8_lossy(c).into_owned())
         .collect::<Vec<_>>()
-        .join(" ")
+        .join("\u{a0}")
 }
 
 /// The city of an address whose last line is "69003 Lyon".
