@@ -644,8 +644,11 @@ impl Context<'_> {
 fn creditor_letterhead(d: &Dossier) -> Vec<String> {
     let c = &d.creditor;
     let mut out = Vec::new();
+    // A lone form the name already shows ("Atelier Martin SARL") is not printed again;
+    // with the capital it keeps the usual "SAS au capital de …".
     let form = match (&c.legal_form, c.extra.share_capital) {
         (Some(f), Some(k)) => Some(format!("{f} au capital de {}", euros_fr(k))),
+        (Some(f), None) if super::wording::name_shows_form(&c.name, f) => None,
         (Some(f), None) => Some(f.clone()),
         (None, Some(k)) => Some(format!("Au capital de {}", euros_fr(k))),
         (None, None) => None,

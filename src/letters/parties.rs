@@ -9,7 +9,9 @@ pub(super) fn creditor_identification(d: &Dossier) -> String {
     match c.kind {
         CreditorKind::Company => {
             let mut s = c.name.clone();
-            if let Some(f) = &c.legal_form {
+            if let Some(f) = &c.legal_form
+                && !super::wording::name_shows_form(&c.name, f)
+            {
                 s.push_str(&format!(", {f}"));
             }
             if let Some(siren) = &c.siren {

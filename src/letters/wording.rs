@@ -25,6 +25,17 @@ pub(super) fn siren_fr(siren: &str) -> String {
         .join("\u{a0}")
 }
 
+/// Whether a company's name already shows its legal form as a word of its own
+/// ("Atelier Martin SARL", "SAS Dupont"), compared without case and dots ("S.A.R.L.").
+pub(super) fn name_shows_form(name: &str, form: &str) -> bool {
+    let plain = |s: &str| s.replace('.', "").to_lowercase();
+    let form = plain(form);
+    !form.is_empty()
+        && plain(name)
+            .split(|c: char| !c.is_alphanumeric())
+            .any(|w| w == form)
+}
+
 /// An IBAN in groups of four characters.
 pub(super) fn iban_fr(iban: &str) -> String {
     // No-break spaces: an IBAN split over two lines is misread.
@@ -294,5 +305,19 @@ pub(super) fn upper_first(s: &str) -> String {
     match c.next() {
         Some(f) => f.to_uppercase().collect::<String>() + c.as_str(),
         None => String::new(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_form_in_the_name_is_seen() {
+        assert!(name_shows_form("Atelier Martin SARL", "SARL"));
+        assert!(name_shows_form("S.A.R.L. Martin", "SARL"));
+        assert!(name_shows_form("sas dupont", "SAS"));
+        assert!(!name_shows_form("Sasha Martin", "SAS"));
+        assert!(!name_shows_form("Atelier Martin", "SARL"));
     }
 }
