@@ -48,6 +48,7 @@ fn big_dossier(n: usize) -> Dossier {
             amount: Decimal::new(1_000 + (next() % 400_000) as i64, 2),
             invoice: (i % 2 == 0).then(|| format!("F-{:06}", next() as usize % n)),
             reference: None,
+            piece: None,
         })
         .collect();
     Dossier {

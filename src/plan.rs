@@ -324,7 +324,8 @@ pub fn plan_with_statement(
         {
             p.next_step = Some(StepRef {
                 id: "memoire-en-reclamation".to_string(),
-                title: "Mémoire en réclamation au pouvoir adjudicateur (CCAG), avant toute saisine du juge".to_string(),
+                title: "Mémoire en réclamation à l'acheteur (CCAG), avant toute saisine du juge"
+                    .to_string(),
                 date,
                 document: None,
                 channel: Some("registered-letter".to_string()),

@@ -976,12 +976,17 @@ impl Reader<'_> {
             Some((f, n)) => self.string(&f, n, 200, false).map(Some),
             None => Some(None),
         };
+        let piece = match self.take(&mut t, "piece") {
+            Some((f, n)) => self.piece(&f, n).map(Some),
+            None => Some(None),
+        };
         self.finish(t);
         Some(Payment {
             date: date?,
             amount: amount?,
             invoice: invoice?,
             reference: reference?,
+            piece: piece?,
         })
     }
 

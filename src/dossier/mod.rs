@@ -371,6 +371,9 @@ pub struct Payment {
     /// The invoice the debtor said it pays (C. civ. 1342-10).
     pub invoice: Option<String>,
     pub reference: Option<String>,
+    /// The proof of the payment and its date (bank statement, notice of a public payer's
+    /// mandat): an exhibit when a court request states the payment.
+    pub piece: Option<String>,
 }
 
 impl Payment {
@@ -505,12 +508,17 @@ pub fn regime_of(creditor: CreditorKind, debtor: DebtorKind, public_person: bool
 
 impl Dossier {
     /// Every piece the dossier names, with the field naming it, in the file's order:
-    /// invoices, events, the payment plan, then the other exhibits.
+    /// invoices, payments, events, the payment plan, then the other exhibits.
     pub fn piece_paths(&self) -> Vec<(String, &str)> {
         let invoices = self.invoices.iter().enumerate().filter_map(|(i, inv)| {
             inv.piece
                 .as_deref()
                 .map(|p| (format!("invoices[{i}].piece"), p))
+        });
+        let payments = self.payments.iter().enumerate().filter_map(|(i, p)| {
+            p.piece
+                .as_deref()
+                .map(|piece| (format!("payments[{i}].piece"), piece))
         });
         let events = self.events.iter().enumerate().filter_map(|(i, ev)| {
             ev.piece
@@ -527,7 +535,12 @@ impl Dossier {
             .iter()
             .enumerate()
             .map(|(i, e)| (format!("exhibits[{i}].piece"), e.piece.as_str()));
-        invoices.chain(events).chain(plan).chain(exhibits).collect()
+        invoices
+            .chain(payments)
+            .chain(events)
+            .chain(plan)
+            .chain(exhibits)
+            .collect()
     }
 
     pub fn regime(&self) -> Regime {

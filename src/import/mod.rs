@@ -695,6 +695,7 @@ fn build(
             amount: p.amount,
             invoice: p.invoice.clone(),
             reference: p.reference.clone(),
+            piece: None,
         });
     }
     if parties.terms.is_some() {

@@ -110,6 +110,35 @@ fn notice_exhibits(ctx: &mut Context) {
     }
 }
 
+/// A request states when an invoice paid late was paid ("réglée le 19 décembre 2025 après
+/// son échéance"): the interest claimed on it rests on that date, which only the proof of
+/// the payment shows (`payments[].piece`).
+fn payment_exhibits(ctx: &mut Context) {
+    let mut unproved: Vec<String> = Vec::new();
+    for l in ctx
+        .lines
+        .iter()
+        .filter(|l| l.outstanding.is_zero() && !l.total_due().is_zero())
+    {
+        for i in l.imputations.iter().filter(|i| !i.to_principal.is_zero()) {
+            let proved = ctx
+                .dossier
+                .payments
+                .iter()
+                .any(|p| p.date == i.date && p.piece.is_some());
+            if !proved {
+                unproved.push(format!("{} on {}", l.number, i.date));
+            }
+        }
+    }
+    if !unproved.is_empty() {
+        ctx.warnings.push(format!(
+            "the request states the late payment of invoice {} without its proof among the exhibits: the interest claimed rests on that date; add payments[].piece (bank statement, notice of the mandat) before filing",
+            unproved.join(", ")
+        ));
+    }
+}
+
 /// A request that states the end of a payment plan rests on the signed plan (its terms,
 /// the déchéance clause) and on the instalment notice: without them among the exhibits the
 /// judge cannot check that the whole debt fell due (CPC 1407, 1409).
@@ -192,6 +221,7 @@ pub(super) fn data(ctx: &mut Context, rules: &Rules) -> Result<Map<String, Value
         refusals(ctx)?;
         notice_running(ctx, rules)?;
         notice_exhibits(ctx);
+        payment_exhibits(ctx);
         plan_exhibits(ctx);
     }
     let mut m = Map::new();
@@ -397,7 +427,7 @@ fn refere(ctx: &mut Context, rules: &Rules) -> Result<Value, LetterError> {
         .min();
     if let (Some(m), Some(ccag)) = (memo, d.contract.as_ref().and_then(|c| c.ccag.as_ref())) {
         facts.push_str(&format!(
-            " Le contrat se référant au {ccag}, le requérant a adressé au pouvoir adjudicateur \
+            " Le contrat se référant au {ccag}, le requérant a adressé à l'acheteur \
              son mémoire en réclamation, reçu le {}.",
             fr(m)
         ));
@@ -405,9 +435,15 @@ fn refere(ctx: &mut Context, rules: &Rules) -> Result<Value, LetterError> {
     // Only what the exhibits show: the invoices and their expired term, and the work done
     // only when an exhibit of the dossier proves it; the user is told what is missing.
     if !performance.is_empty() {
+        let titles: Vec<String> = performance
+            .iter()
+            .filter_map(|n| ctx.pieces.get(n - 1))
+            .map(|p| p.title.clone())
+            .collect();
         facts.push_str(&format!(
-            " L'exécution des prestations facturées est justifiée par {}.",
-            pieces_fr(&performance)
+            " L'exécution de la commande facturée est justifiée par {} ({}).",
+            pieces_fr(&performance),
+            titles.join(" ; ")
         ));
     }
     let missing: Vec<&str> = [
@@ -431,24 +467,51 @@ fn refere(ctx: &mut Context, rules: &Rules) -> Result<Value, LetterError> {
             missing.join(" and ")
         ));
     }
+    // Each source of the obligation with its exhibit numbers.
+    let invoices: Vec<usize> = ctx
+        .pieces
+        .iter()
+        .enumerate()
+        .filter(|(_, p)| match &p.source {
+            PieceSource::Invoice(n) => ctx.lines.iter().any(|l| &l.number == n),
+            _ => false,
+        })
+        .map(|(i, _)| i + 1)
+        .collect();
+    let mut sources = Vec::new();
+    if !contracts.is_empty() {
+        sources.push(format!("du contrat ({})", numbers_fr(&contracts)));
+    }
+    let produced = if several {
+        "des factures produites"
+    } else {
+        "de la facture produite"
+    };
+    sources.push(if invoices.is_empty() {
+        produced.to_string()
+    } else {
+        format!("{produced} ({})", numbers_fr(&invoices))
+    });
+    if !performance.is_empty() {
+        sources.push(format!(
+            "du justificatif de l'exécution de la commande ({})",
+            numbers_fr(&performance)
+        ));
+    }
     let discussion = format!(
-        "L'existence de l'obligation n'est pas sérieusement contestable : elle résulte {}{}, \
-        dont le délai de paiement est expiré. Les \
+        "L'existence de l'obligation n'est pas sérieusement contestable : elle résulte {}, et \
+        le délai de paiement {} expiré. Les \
         intérêts moratoires et l'indemnité forfaitaire pour frais de recouvrement sont dus de \
         plein droit et sans autre formalité dès le lendemain de l'expiration du délai de \
         paiement (articles L2192-13, R2192-31 et D2192-35 du code de la commande publique). Le \
         juge des référés peut accorder une provision au créancier, même en l'absence d'une \
         demande au fond, lorsque l'existence de l'obligation n'est pas sérieusement contestable \
         (article R541-1 du code de justice administrative).",
-        if contracts.is_empty() {
-            ""
-        } else {
-            "du contrat produit et "
-        },
+        super::wording::enumerate_fr(&sources),
         if several {
-            "des factures produites"
+            "des factures est"
         } else {
-            "de la facture produite"
+            "de la facture est"
         }
     );
     let (representation, signature) = representation(ctx, rules)?;
@@ -562,13 +625,16 @@ fn exhibit_numbers(ctx: &Context, kinds: &[ExhibitKind]) -> Vec<usize> {
 
 /// "la pièce n° 4", "les pièces n° 4 et 5".
 fn pieces_fr(numbers: &[usize]) -> String {
+    let article = if numbers.len() == 1 { "la" } else { "les" };
+    format!("{article} {}", numbers_fr(numbers))
+}
+
+/// "pièce n° 2", "pièces n° 1 et 2".
+fn numbers_fr(numbers: &[usize]) -> String {
     let listed: Vec<String> = numbers.iter().map(usize::to_string).collect();
     if numbers.len() == 1 {
-        format!("la pièce n°\u{a0}{}", listed[0])
+        format!("pièce n°\u{a0}{}", listed[0])
     } else {
-        format!(
-            "les pièces n°\u{a0}{}",
-            super::wording::enumerate_fr(&listed)
-        )
+        format!("pièces n°\u{a0}{}", super::wording::enumerate_fr(&listed))
     }
 }

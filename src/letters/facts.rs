@@ -30,6 +30,8 @@ pub(super) enum PieceSource {
     Plan,
     /// Index in `dossier.exhibits`.
     Exhibit(usize),
+    /// Index in `dossier.payments`.
+    Payment(usize),
 }
 
 /// A recorded event the documents may state, with its exhibit number when it has a piece.
@@ -363,6 +365,26 @@ pub(super) fn pieces(d: &Dossier) -> Vec<Piece> {
             },
         ));
     }
+    // The proofs of payments, among the events' proofs in date order (stable: an event
+    // before a payment of the same day).
+    let first_event = out
+        .iter()
+        .position(|(_, p)| !matches!(p.source, PieceSource::Invoice(_)))
+        .unwrap_or(out.len());
+    for (i, pay) in d.payments.iter().enumerate() {
+        if let Some(file) = &pay.piece {
+            out.push((
+                pay.date,
+                Piece {
+                    title: payment_title(pay),
+                    date: date_short_fr(pay.date),
+                    file: file.clone(),
+                    source: PieceSource::Payment(i),
+                },
+            ));
+        }
+    }
+    out[first_event..].sort_by_key(|(date, _)| *date);
     // The signed payment plan, unless an event (its plan-agreed) already gives that file.
     if let Some(plan) = &d.payment_plan
         && let Some(file) = &plan.piece
@@ -426,6 +448,19 @@ pub(super) fn pieces(d: &Dossier) -> Vec<Piece> {
     pieces.splice(0..0, exhibits(&[ExhibitKind::Contract, ExhibitKind::Order]));
     pieces.extend(exhibits(&[ExhibitKind::Other]));
     pieces
+}
+
+/// "Justificatif du règlement du 19 décembre 2025 (18 240,00 €, mandat n° 2025-11873)".
+fn payment_title(p: &crate::dossier::Payment) -> String {
+    format!(
+        "Justificatif du règlement du {} ({}{})",
+        date_long_fr(p.date),
+        euros_fr(p.amount),
+        p.reference
+            .as_ref()
+            .map(|r| format!(", {r}"))
+            .unwrap_or_default()
+    )
 }
 
 /// The invoices whose principal was paid, late, and which are claimed only for what the

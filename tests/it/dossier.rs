@@ -279,8 +279,15 @@ fn exhibits_are_checked_like_every_piece() {
     let body = invoice("A", "2026-01-01", "2026-01-31", "100.00")
         + "[[exhibits]]\nkind = \"contract\"\ntitle = \"Contrat de maintenance\"\ndate = 2025-12-01\npiece = \"pieces/contrat.pdf\"\n"
         + "[[exhibits]]\nkind = \"invoice\"\ntitle = \"\"\npiece = \"../contrat.pdf\"\nsigned = true\n"
-        + "[[exhibits]]\nkind = \"performance\"\ntitle = \"PV de réception\"\n";
+        + "[[exhibits]]\nkind = \"performance\"\ntitle = \"PV de réception\"\n"
+        + "[[payments]]\ndate = 2026-02-10\namount = \"10.00\"\npiece = \"/etc/passwd\"\n";
     let all = problems(&dossier_text("b2b", "", &body));
+    assert!(
+        all.iter()
+            .any(|p| p.starts_with("dossier.toml: payments[0].piece: \"/etc/passwd\": ")),
+        "{}",
+        all.join("\n")
+    );
     for expected in [
         "dossier.toml: exhibits[1].kind: \"invoice\": expected one of \"contract\", \"order\", \"performance\", \"other\" (line 26)",
         "dossier.toml: exhibits[1].title: \"\": must not be empty (line 27)",

@@ -377,7 +377,7 @@ fn a_refere_needs_its_lawyer_its_exhibit_and_a_named_court() {
     let facts = ok.json["refere"]["facts"].as_str().unwrap();
     assert!(
         facts.contains(
-            "L'exécution des prestations facturées est justifiée par la pièce n°\u{a0}3."
+            "L'exécution de la commande facturée est justifiée par la pièce n°\u{a0}3 (Procès-verbal de réception sans réserve des fournitures du lot 3)."
         ),
         "{facts}"
     );
@@ -385,7 +385,7 @@ fn a_refere_needs_its_lawyer_its_exhibit_and_a_named_court() {
         ok.json["refere"]["discussion"]
             .as_str()
             .unwrap()
-            .contains("elle résulte du contrat produit et de la facture produite"),
+            .contains("elle résulte du contrat (pièce n°\u{a0}1), de la facture produite (pièce n°\u{a0}2) et du justificatif de l'exécution de la commande (pièce n°\u{a0}3), et le délai de paiement de la facture est expiré"),
     );
     assert!(
         !ok.warnings
@@ -448,6 +448,32 @@ fn a_refere_needs_its_lawyer_its_exhibit_and_a_named_court() {
     );
     assert!(!lawyer.contains("sauf si"), "{lawyer}");
     assert_eq!(data.json["refere"]["signature"], "Karim Benali, gérant");
+    // The interest on VRT-2025-214 rests on the date of its payment: without the proof of
+    // that payment a warning asks for it; with it, the proof is an exhibit.
+    assert!(
+        data.warnings
+            .iter()
+            .any(|w| w.contains("late payment of invoice VRT-2025-214 on 2025-12-19")),
+        "{:?}",
+        data.warnings
+    );
+    let mut proved = commune.clone();
+    proved.payments[0].piece = Some("pieces/avis-de-paiement.pdf".to_string());
+    let data = build(DocKind::RequeteRefere, &proved, &s, &rules).unwrap();
+    assert!(!data.warnings.iter().any(|w| w.contains("late payment")));
+    let titles: Vec<&str> = data.json["pieces"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["title"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        titles.last().copied(),
+        Some(
+            "Justificatif du règlement du 19\u{a0}décembre 2025 (18\u{202f}240,00\u{a0}€, Mandat 2025-11873)"
+        ),
+        "{titles:?}"
+    );
 }
 
 #[test]

@@ -99,7 +99,7 @@ prop_compose! {
             agency: None,
             terms: Terms { penalty_rate: contractual.map_or(PenaltyRate::Default, |c| PenaltyRate::Contractual(cents(c))), ..Terms::default() },
             payments: payments.into_iter().map(|(date, amount, inv, reference)| Payment {
-                date: day(date), amount: cents(amount), invoice: pick(inv), reference,
+                date: day(date), amount: cents(amount), invoice: pick(inv), reference, piece: None,
             }).collect(),
             events: events.into_iter().map(|(date, kind, inv, channel)| Event {
                 date: day(date), kind: kinds[kind], invoice: pick(inv), channel: channels[channel], piece: None,

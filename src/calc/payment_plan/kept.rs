@@ -63,6 +63,7 @@ impl Plan<'_> {
                     amount: left,
                     invoice: None,
                     reference: p.reference.clone(),
+                    piece: p.piece.clone(),
                 });
             }
         }
