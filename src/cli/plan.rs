@@ -138,13 +138,21 @@ fn table(outcomes: &[Outcome], as_of: NaiveDate) -> String {
                     let _ = writeln!(out, "  dernière étape : {} le {}", s.title, fr(s.date));
                 }
                 if let Some(s) = &p.next_step {
+                    // How and with which document, leaving out what the step has not.
+                    let how: Vec<&str> = [s.channel.as_deref(), s.document.as_deref()]
+                        .into_iter()
+                        .flatten()
+                        .collect();
+                    let how = if how.is_empty() {
+                        String::new()
+                    } else {
+                        format!(" ({})", how.join(", "))
+                    };
                     let _ = writeln!(
                         out,
-                        "  prochaine étape : {} le {} ({}, {})",
+                        "  prochaine étape : {} le {}{how}",
                         s.title,
-                        fr(s.date),
-                        s.channel.as_deref().unwrap_or(""),
-                        s.document.as_deref().unwrap_or("")
+                        fr(s.date)
                     );
                 }
                 if let Some(r) = &p.reason {
