@@ -371,6 +371,7 @@ impl<'a> Context<'a> {
                 self.lines.len(),
                 dossier.terms.claims,
                 self.lines.iter().any(|l| l.outstanding.is_zero()),
+                self.lines.iter().any(|l| !l.paid.is_zero()),
             ),
             "paid_late": super::facts::paid_late_sentence(
                 &self.lines,

@@ -230,6 +230,14 @@ pub(super) fn data(ctx: &mut Context, rules: &Rules) -> Result<Map<String, Value
         "interest_after".into(),
         json!(typo_fr(&interest_after(ctx, rules))),
     );
+    // What accrues after the request's date, by its name: L441-10 penalties are not
+    // interest.
+    let after = match ctx.regime {
+        Regime::B2b => "les pénalités de retard postérieures",
+        Regime::B2g => "les intérêts moratoires postérieurs",
+        Regime::B2c | Regime::C2x => "les intérêts postérieurs",
+    };
+    m.insert("accessories_after".into(), json!(after));
     m.insert(
         "pieces".into(),
         ctx.pieces
@@ -291,7 +299,7 @@ fn interest_after(ctx: &Context, rules: &Rules) -> String {
     );
     match ctx.regime {
         Regime::B2b => match (ctx.dossier.terms.penalty_rate, value("l441-10-margin"), value("l441-10-floor-factor")) {
-            (PenaltyRate::Default, Some(margin), _) => format!("pénalités de retard sur le principal restant dû {after}, au taux de refinancement de la Banque centrale européenne en vigueur au 1er janvier ou au 1er juillet de chaque semestre, majoré de {margin} points (C. com. L441-10 II)"),
+            (PenaltyRate::Default, Some(margin), _) => format!("pénalités de retard sur le principal restant dû {after}, au taux de refinancement de la Banque centrale européenne en vigueur au 1er janvier pour le premier semestre et au 1er juillet pour le second, majoré de {margin} points (C. com. L441-10 II)"),
             (PenaltyRate::Contractual(r), _, Some(factor)) => format!("pénalités de retard sur le principal restant dû {after}, au taux contractuel de {} l'an, ou au taux de {factor} fois le taux de l'intérêt légal du semestre s'il est supérieur (C. com. L441-10 II)", crate::documents::format::format_percent(r)),
             _ => format!("pénalités de retard de l'article L441-10 du code de commerce sur le principal restant dû {after}"),
         },

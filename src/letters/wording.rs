@@ -165,7 +165,9 @@ pub fn typo_fr(text: &str) -> String {
 /// The words that agree with what is claimed: invoices or rents, one or several. When
 /// `settled`, an invoice claimed was paid late and owes only its accessories: the letters
 /// then speak of the sums that remain due, never of invoices that "demeurent impayées".
-pub(super) fn words(n: usize, kind: ClaimKind, settled: bool) -> serde_json::Value {
+/// When `partly`, a payment was received on one of them: they remain unpaid "en tout ou
+/// partie".
+pub(super) fn words(n: usize, kind: ClaimKind, settled: bool, partly: bool) -> serde_json::Value {
     let many = n > 1;
     let rent = kind == ClaimKind::Rents;
     let pick = |inv1: &str, invn: &str, rent1: &str, rentn: &str| -> String {
@@ -193,7 +195,7 @@ pub(super) fn words(n: usize, kind: ClaimKind, settled: bool) -> serde_json::Val
         "due_adj": if rent { "échu" } else { "échue" },
         "the_below_lower": lower_first(&the_below),
         "the_below": the_below,
-        "remain_unpaid": if settled { "demeurent dues".to_string() } else { pick("demeure impayée", "demeurent impayées", "demeure impayé", "demeurent impayés") },
+        "remain_unpaid": if settled { "demeurent dues".to_string() } else { pick("demeure impayée", "demeurent impayées", "demeure impayé", "demeurent impayés") + if partly { " en tout ou partie" } else { "" } },
         "whose_due_passed": if settled { "exigibles" } else if many { "dont les échéances sont dépassées" } else { "dont l'échéance est dépassée" },
         "their_due_dates": if settled { "les échéances sont dépassées" } else if many { "leurs échéances sont dépassées" } else { "son échéance est dépassée" },
         "payment_of_following": pick(
@@ -204,12 +206,21 @@ pub(super) fn words(n: usize, kind: ClaimKind, settled: bool) -> serde_json::Val
         ),
         "these": pick("cette facture", "ces factures", "ce loyer", "ces loyers"),
         "of_following": pick("de la facture suivante", "des factures suivantes", "du loyer suivant", "des loyers suivants"),
-        "unpaid_at_due": pick(
-            "demeurée impayée à son échéance",
-            "demeurées impayées à leur échéance",
-            "demeuré impayé à son échéance",
-            "demeurés impayés à leur échéance",
-        ),
+        "unpaid_at_due": if partly {
+            pick(
+                "demeurée impayée, en tout ou partie, à son échéance",
+                "demeurées impayées, en tout ou partie, à leur échéance",
+                "demeuré impayé, en tout ou partie, à son échéance",
+                "demeurés impayés, en tout ou partie, à leur échéance",
+            )
+        } else {
+            pick(
+                "demeurée impayée à son échéance",
+                "demeurées impayées à leur échéance",
+                "demeuré impayé à son échéance",
+                "demeurés impayés à leur échéance",
+            )
+        },
     })
 }
 
