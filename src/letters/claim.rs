@@ -49,9 +49,8 @@ pub(super) fn imputation_split(i: &Imputed, regime: Regime) -> String {
         (Imputation::InterestFirst, false, false) => format!("sur {a} puis sur {p} – {basis}"),
         (Imputation::InterestFirst, false, true) => format!("sur {a} – {basis}"),
         (Imputation::InterestFirst, true, _) => format!("sur {p} – {basis}"),
-        (Imputation::PrincipalFirst, _, false) if i.to_accrued.is_zero() => {
-            format!("sur {p} (imputation sur le principal d'abord)")
-        }
+        // All of it to principal: which order applied makes no difference to the reader.
+        (Imputation::PrincipalFirst, true, _) => format!("sur {p}"),
         (Imputation::PrincipalFirst, _, _) => {
             format!("sur {p} puis sur {a} (imputation sur le principal d'abord)")
         }
