@@ -264,8 +264,14 @@ impl<'a> Context<'a> {
         let mut out = Vec::new();
         for l in &self.lines {
             for i in &l.imputations {
+                // A payment naming no invoice says so: the debtor did not choose this one.
+                let unnamed = if i.named {
+                    ""
+                } else {
+                    ", sans désignation par le débiteur,"
+                };
                 out.push(typo_fr(&format!(
-                    "Règlement du {} imputé sur {item} n°\u{a0}{} : {}, {}",
+                    "Règlement du {}{unnamed} imputé sur {item} n°\u{a0}{} : {}, {}",
                     date_short_fr(i.date),
                     l.number,
                     euros_fr(i.to_accrued + i.to_principal),
