@@ -25,15 +25,7 @@ pub enum ReadError {
 /// # Errors
 /// [`ReadError::TooLarge`] past `limit` bytes, [`ReadError::Io`] when reading fails.
 pub fn read_to_end<R: Read>(reader: R, limit: u64) -> Result<Vec<u8>, ReadError> {
-    read_sized(reader, limit, 0)
-}
-
-/// [`read_to_end`] into a buffer sized for `expected` bytes (at most `limit`): a file's
-/// reported size, so that a large ledger is held once, without the spare capacity of a
-/// growing buffer. The bound still applies to what is read.
-fn read_sized<R: Read>(reader: R, limit: u64, expected: u64) -> Result<Vec<u8>, ReadError> {
-    let capacity = usize::try_from(expected.min(limit).saturating_add(1)).unwrap_or(0);
-    let mut bytes = Vec::with_capacity(capacity);
+    let mut bytes = Vec::new();
     reader
         .take(limit.saturating_add(1))
         .read_to_end(&mut bytes)?;
@@ -49,8 +41,7 @@ fn read_sized<R: Read>(reader: R, limit: u64, expected: u64) -> Result<Vec<u8>, 
 /// As [`read_to_end`], and when the file cannot be opened.
 pub fn read(path: &Path, limit: u64) -> Result<Vec<u8>, ReadError> {
     let file = std::fs::File::open(path)?;
-    let expected = file.metadata().map_or(0, |m| m.len());
-    read_sized(file, limit, expected)
+    read_to_end(file, limit)
 }
 
 /// Reads the UTF-8 text file at `path`, at most `limit` bytes.

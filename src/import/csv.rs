@@ -372,7 +372,7 @@ fn parse_type(raw: &str) -> Option<RowType> {
 
 /// Reads the invoices CSV into one draft per debtor.
 pub(super) fn read(cx: &mut Context, bytes: &[u8]) -> Result<Vec<Draft>, Problems> {
-    let file = cx.file.clone();
+    let file = cx.report.source.clone();
     let sheet = read_sheet(bytes, &file)?;
     cx.report.encoding = Some(sheet.encoding.to_string());
     let mut problems = Problems::default();

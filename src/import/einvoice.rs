@@ -85,7 +85,7 @@ pub(super) fn read(
     bytes: &[u8],
     creditor_file: Option<&CreditorFile>,
 ) -> Result<(Vec<Draft>, Parties), Problems> {
-    let file = cx.file.clone();
+    let file = cx.report.source.clone();
     let xml_bytes = if cx.kind == Kind::Facturx {
         embedded_xml(bytes, &file)?
     } else {
@@ -794,7 +794,7 @@ fn build(
         .map(|e| e.text.clone())
         .find(|e| is_email(e));
 
-    let piece_name = safe_key(&cx.file);
+    let piece_name = safe_key(&cx.report.source);
     let piece = format!(
         "pieces/{}",
         if piece_name.is_empty() {

@@ -375,8 +375,6 @@ pub(crate) struct PaymentDraft {
 /// What an import has found so far: the report being built and the rejected lines.
 pub(crate) struct Context {
     pub kind: Kind,
-    /// The source's file name without its folders (see [`Source::file_name`]).
-    pub file: String,
     pub report: Report,
     pub rejected: Vec<Problem>,
     /// Header comments common to every dossier (after the import line).
@@ -387,7 +385,6 @@ impl Context {
     fn new(kind: Kind, source: &Source<'_>) -> Self {
         Context {
             kind,
-            file: source.file_name().to_string(),
             report: Report {
                 kind: kind.as_str(),
                 source: source.file_name().to_string(),
@@ -415,7 +412,7 @@ impl Context {
         value: Option<&str>,
         reason: impl Into<String>,
     ) {
-        let mut p = Problem::new(&self.file, field, reason).at_line(line);
+        let mut p = Problem::new(&self.report.source, field, reason).at_line(line);
         if let Some(v) = value {
             p = p.with_value(v);
         }
@@ -583,7 +580,7 @@ fn build(
     notes.header.push(format!(
         "Imported by `relance import {}` from {}.",
         cx.kind.as_str(),
-        &cx.file
+        &cx.report.source
     ));
     notes.header.extend(cx.header.iter().cloned());
     notes.header.extend(draft.header.iter().cloned());

@@ -121,11 +121,11 @@ fn payment_exhibits(ctx: &mut Context) {
         .filter(|l| l.outstanding.is_zero() && !l.total_due().is_zero())
     {
         for i in l.imputations.iter().filter(|i| !i.to_principal.is_zero()) {
-            let proved = ctx
-                .dossier
-                .payments
-                .iter()
-                .any(|p| p.date == i.date && p.piece.is_some());
+            let proved = ctx.dossier.payments.iter().any(|p| {
+                p.date == i.date
+                    && p.piece.is_some()
+                    && p.invoice.as_ref().is_none_or(|n| n == &l.number)
+            });
             if !proved {
                 unproved.push(format!("{} on {}", l.number, i.date));
             }
@@ -476,16 +476,10 @@ fn refere(ctx: &mut Context, rules: &Rules) -> Result<Value, LetterError> {
         ));
     }
     // Each source of the obligation with its exhibit numbers.
-    let invoices: Vec<usize> = ctx
-        .pieces
-        .iter()
-        .enumerate()
-        .filter(|(_, p)| match &p.source {
-            PieceSource::Invoice(n) => ctx.lines.iter().any(|l| &l.number == n),
-            _ => false,
-        })
-        .map(|(i, _)| i + 1)
-        .collect();
+    let invoices = piece_numbers(ctx, |s| match s {
+        PieceSource::Invoice(n) => ctx.lines.iter().any(|l| &l.number == n),
+        _ => false,
+    });
     let mut sources = Vec::new();
     if !contracts.is_empty() {
         sources.push(format!("du contrat ({})", numbers_fr(&contracts)));
@@ -617,21 +611,26 @@ fn representation(ctx: &mut Context, rules: &Rules) -> Result<(String, String), 
     }
 }
 
-/// The numbers, in the exhibit list, of the dossier's exhibits of these kinds.
-fn exhibit_numbers(ctx: &Context, kinds: &[ExhibitKind]) -> Vec<usize> {
+/// The numbers, in the exhibit list, of the pieces whose source passes `keep`.
+fn piece_numbers(ctx: &Context, keep: impl Fn(&PieceSource) -> bool) -> Vec<usize> {
     ctx.pieces
         .iter()
         .enumerate()
-        .filter(|(_, p)| match p.source {
-            PieceSource::Exhibit(i) => ctx
-                .dossier
-                .exhibits
-                .get(i)
-                .is_some_and(|e| kinds.contains(&e.kind)),
-            _ => false,
-        })
+        .filter(|(_, p)| keep(&p.source))
         .map(|(n, _)| n + 1)
         .collect()
+}
+
+/// The numbers, in the exhibit list, of the dossier's exhibits of these kinds.
+fn exhibit_numbers(ctx: &Context, kinds: &[ExhibitKind]) -> Vec<usize> {
+    piece_numbers(ctx, |s| match s {
+        PieceSource::Exhibit(i) => ctx
+            .dossier
+            .exhibits
+            .get(*i)
+            .is_some_and(|e| kinds.contains(&e.kind)),
+        _ => false,
+    })
 }
 
 /// "la pièce n° 4", "les pièces n° 4 et 5".

@@ -347,14 +347,15 @@ pub(super) fn pieces(d: &Dossier) -> Vec<Piece> {
             ));
         }
     }
-    let mut events: Vec<_> = d
+    // The proofs of events and payments follow, in date order (the sort below is stable:
+    // on one day, events in the file's order, then payments).
+    let first_event = out.len();
+    for (i, e) in d
         .events
         .iter()
         .enumerate()
         .filter(|(_, e)| e.piece.is_some())
-        .collect();
-    events.sort_by_key(|(i, e)| (e.date, *i));
-    for (i, e) in events {
+    {
         out.push((
             e.date,
             Piece {
@@ -365,12 +366,6 @@ pub(super) fn pieces(d: &Dossier) -> Vec<Piece> {
             },
         ));
     }
-    // The proofs of payments, among the events' proofs in date order (stable: an event
-    // before a payment of the same day).
-    let first_event = out
-        .iter()
-        .position(|(_, p)| !matches!(p.source, PieceSource::Invoice(_)))
-        .unwrap_or(out.len());
     for (i, pay) in d.payments.iter().enumerate() {
         if let Some(file) = &pay.piece {
             out.push((

@@ -15,14 +15,19 @@ pub(super) fn enumerate_fr(items: &[String]) -> String {
     }
 }
 
-/// A SIREN in groups of three digits joined by no-break spaces ("732 829 320").
-pub(super) fn siren_fr(siren: &str) -> String {
-    siren
-        .as_bytes()
-        .chunks(3)
+/// `text` in groups of `size` characters joined by no-break spaces, so that a number is
+/// never split over two lines.
+fn grouped(text: &str, size: usize) -> String {
+    text.as_bytes()
+        .chunks(size)
         .map(|c| String::from_utf8_lossy(c).into_owned())
         .collect::<Vec<_>>()
         .join("\u{a0}")
+}
+
+/// A SIREN in groups of three digits ("732 829 320").
+pub(super) fn siren_fr(siren: &str) -> String {
+    grouped(siren, 3)
 }
 
 /// Whether a company's name already shows its legal form as a word of its own
@@ -38,12 +43,7 @@ pub(super) fn name_shows_form(name: &str, form: &str) -> bool {
 
 /// An IBAN in groups of four characters.
 pub(super) fn iban_fr(iban: &str) -> String {
-    // No-break spaces: an IBAN split over two lines is misread.
-    iban.as_bytes()
-        .chunks(4)
-        .map(|c| String::from_utf8_lossy(c).into_owned())
-        .collect::<Vec<_>>()
-        .join("\u{a0}")
+    grouped(iban, 4)
 }
 
 /// The city of an address whose last line is "69003 Lyon".

@@ -359,12 +359,7 @@ fn a_refere_needs_its_lawyer_its_exhibit_and_a_named_court() {
     );
     // The contract comes first in the exhibit list, the reception report after the
     // invoice; the performance is stated from that exhibit only, and nothing is missing.
-    let titles: Vec<&str> = ok.json["pieces"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|p| p["title"].as_str().unwrap())
-        .collect();
+    let titles = piece_titles(&ok.json);
     assert!(
         titles[0].starts_with("Marché n° 2025-FCS-031"),
         "{titles:?}"
@@ -461,12 +456,7 @@ fn a_refere_needs_its_lawyer_its_exhibit_and_a_named_court() {
     proved.payments[0].piece = Some("pieces/avis-de-paiement.pdf".to_string());
     let data = build(DocKind::RequeteRefere, &proved, &s, &rules).unwrap();
     assert!(!data.warnings.iter().any(|w| w.contains("late payment")));
-    let titles: Vec<&str> = data.json["pieces"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|p| p["title"].as_str().unwrap())
-        .collect();
+    let titles = piece_titles(&data.json);
     assert_eq!(
         titles.last().copied(),
         Some(
@@ -650,4 +640,14 @@ fn the_statement_summary_adds_up_to_the_total_due() {
         }
     }
     assert!(checked > 40, "{checked}");
+}
+
+/// The titles of a court document's exhibit list, in order.
+fn piece_titles(json: &serde_json::Value) -> Vec<&str> {
+    json["pieces"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["title"].as_str().unwrap())
+        .collect()
 }

@@ -49,7 +49,7 @@ pub(super) fn read(
     creditor: &CreditorFile,
     closing_override: Option<NaiveDate>,
 ) -> Result<Vec<Draft>, Problems> {
-    let file = cx.file.clone();
+    let file = cx.report.source.clone();
     let Some((siren, closing_raw)) = name_parts(&file) else {
         return Err(Problem::new(
             &file,
