@@ -127,7 +127,7 @@ impl<'a> Context<'a> {
             .collect();
         let claim_basis = claim_basis(dossier, regime, &lines);
         let payment_means = payment_means(dossier);
-        let pieces = pieces(dossier);
+        let pieces = pieces(dossier, date);
         let facts = Facts::new(dossier, &lines, date, &pieces);
         let je = dossier.creditor.kind == CreditorKind::Individual && agency.is_none();
         let mut ctx = Context {

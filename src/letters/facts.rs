@@ -324,8 +324,11 @@ fn event_title(e: &Event) -> String {
     }
 }
 
-/// The exhibits: every invoice piece, then every event piece, in date order.
-pub(super) fn pieces(d: &Dossier) -> Vec<Piece> {
+/// The exhibits of a document dated `date`: every invoice piece, the contract and order
+/// before them, then the proofs of events and payments in date order. Nothing recorded
+/// after `date` is an exhibit: a document cannot produce what did not exist on its date
+/// (spec §3 ignores events and payments after the as-of date).
+pub(super) fn pieces(d: &Dossier, date: NaiveDate) -> Vec<Piece> {
     let mut out: Vec<(NaiveDate, Piece)> = Vec::new();
     let mut invoices: Vec<_> = d.invoices.iter().collect();
     invoices.sort_by(|a, b| (a.issued, &a.number).cmp(&(b.issued, &b.number)));
@@ -354,7 +357,7 @@ pub(super) fn pieces(d: &Dossier) -> Vec<Piece> {
         .events
         .iter()
         .enumerate()
-        .filter(|(_, e)| e.piece.is_some())
+        .filter(|(_, e)| e.piece.is_some() && e.date <= date)
     {
         out.push((
             e.date,
@@ -366,7 +369,12 @@ pub(super) fn pieces(d: &Dossier) -> Vec<Piece> {
             },
         ));
     }
-    for (i, pay) in d.payments.iter().enumerate() {
+    for (i, pay) in d
+        .payments
+        .iter()
+        .enumerate()
+        .filter(|(_, p)| p.date <= date)
+    {
         if let Some(file) = &pay.piece {
             out.push((
                 pay.date,
@@ -382,6 +390,7 @@ pub(super) fn pieces(d: &Dossier) -> Vec<Piece> {
     out[first_event..].sort_by_key(|(date, _)| *date);
     // The signed payment plan, unless an event (its plan-agreed) already gives that file.
     if let Some(plan) = &d.payment_plan
+        && plan.agreed.is_none_or(|a| a <= date)
         && let Some(file) = &plan.piece
         && !out.iter().any(|(_, p)| p.file == *file)
     {
@@ -419,7 +428,7 @@ pub(super) fn pieces(d: &Dossier) -> Vec<Piece> {
             .exhibits
             .iter()
             .enumerate()
-            .filter(|(_, e)| kinds.contains(&e.kind))
+            .filter(|(_, e)| kinds.contains(&e.kind) && e.date.is_none_or(|x| x <= date))
             .collect();
         chosen.sort_by_key(|(i, e)| (e.date, *i));
         chosen

@@ -651,3 +651,32 @@ fn piece_titles(json: &serde_json::Value) -> Vec<&str> {
         .map(|p| p["title"].as_str().unwrap())
         .collect()
 }
+
+/// A document produces only what existed on its date: a formal notice received after it is
+/// neither stated nor listed among the exhibits.
+#[test]
+fn no_exhibit_is_dated_after_the_document() {
+    let rules = Rules::embedded();
+    let dz = example("tests/dossiers/tj-strasbourg");
+    let date = d("2026-03-25");
+    assert!(
+        dz.events.iter().any(|e| e.date > date && e.piece.is_some()),
+        "the fixture records a proof after the request's date"
+    );
+    let s = compute(&dz, &rules, date).unwrap();
+    let ip = build(DocKind::RequeteInjonction, &dz, &s, &rules).unwrap();
+    let titles = piece_titles(&ip.json);
+    assert!(
+        !titles.iter().any(|t| t.contains("Mise en demeure")),
+        "{titles:?}"
+    );
+    // On a later date the same proof is listed.
+    let later = d("2026-06-30");
+    let s = compute(&dz, &rules, later).unwrap();
+    let ip = build(DocKind::RequeteInjonction, &dz, &s, &rules).unwrap();
+    assert!(
+        piece_titles(&ip.json)
+            .iter()
+            .any(|t| t.contains("Mise en demeure")),
+    );
+}
