@@ -345,22 +345,25 @@ fn moratory_rates(lines: &[&crate::calc::InvoiceLine]) -> Option<String> {
 /// The court a request goes to, as the templates read it: `name` ("tribunal de commerce de
 /// Toulouse", or the generic wording when no table answers), `title` (the addressee),
 /// `found_by` and `basis` (how it was found, which articles), `address` (when the dossier
-/// names the court), `kind`, `cerfa` (the injonction de payer form), `debtor_city`,
+/// names the court), `matter` and `cerfa` (the injonction de payer form), `debtor_city`,
 /// `debtor_postal_code`, `warnings`. The one place that names the court: the lookup is
 /// `courts::competent_court` (`legal-rules/juridictions/`).
 pub(super) fn competent_court(ctx: &Context, rules: &Rules) -> Value {
     let d = ctx.dossier;
     let address = &ctx.debtor_address;
     let court = crate::courts::competent_court(d, rules, ctx.date, ctx.statement.totals.total_due);
-    let (kind, cerfa) = match court.jurisdiction {
-        Jurisdiction::Commercial => ("tribunal de commerce", "12946"),
-        Jurisdiction::Judiciaire => ("tribunal judiciaire", "12948"),
-        Jurisdiction::Administrative => ("tribunal administratif", ""),
-        Jurisdiction::Given if d.regime() == Regime::B2b => ("juridiction désignée", "12946"),
-        Jurisdiction::Given => ("juridiction désignée", "12948"),
+    // The injonction de payer form and the matter it is for: commercial before a commercial
+    // court (a TAE, or the chambre commerciale of a tribunal judiciaire in Alsace-Moselle),
+    // civil before a tribunal judiciaire.
+    let (matter, cerfa) = match court.jurisdiction {
+        Jurisdiction::Commercial => ("matière commerciale", "12946"),
+        Jurisdiction::Judiciaire => ("matière civile", "12948"),
+        Jurisdiction::Administrative => ("", ""),
+        Jurisdiction::Given if d.regime() == Regime::B2b => ("matière commerciale", "12946"),
+        Jurisdiction::Given => ("matière civile", "12948"),
     };
     json!({
-        "kind": kind,
+        "matter": matter,
         "name": court.name,
         "title": court.addressee,
         "found_by": court.found_by,
