@@ -571,7 +571,9 @@ fn representation(ctx: &mut Context, rules: &Rules) -> Result<(String, String), 
                 }
                 // A name that says it ("Commune de Villeurbanne") is qualified as what it
                 // is; otherwise the rule's alternative, which the dossier cannot settle.
-                _ if names_a_local_authority(&d.debtor.name) => "une collectivité territoriale",
+                _ if super::parties::local_authority(&d.debtor.name).is_some() => {
+                    "une collectivité territoriale"
+                }
                 _ => "une collectivité territoriale ou un établissement public en relevant",
             };
             let text = format!(
@@ -650,21 +652,4 @@ fn numbers_fr(numbers: &[usize]) -> String {
     } else {
         format!("pièces n°\u{a0}{}", super::wording::enumerate_fr(&listed))
     }
-}
-
-/// Whether a public debtor's name says it is a collectivité territoriale: a commune, a
-/// département or a région (not a métropole or a communauté, most of which are
-/// établissements publics).
-fn names_a_local_authority(name: &str) -> bool {
-    let lower = name.trim().to_lowercase();
-    [
-        "commune ",
-        "ville ",
-        "département ",
-        "departement ",
-        "région ",
-        "region ",
-    ]
-    .iter()
-    .any(|p| lower.starts_with(p))
 }

@@ -97,7 +97,75 @@ pub(super) fn debtor_identification(d: &Dossier, address: &[String]) -> String {
                     seat(&b.name, address)
                 )),
             }
+            // A collectivité territoriale is sued in the person of its executive (CGCT
+            // L2132-1, L3221-10-1, L4231-5); any other public person in that of its legal
+            // representative, whom the dossier does not name.
+            if b.kind == DebtorKind::PublicBody {
+                s.push_str(", ");
+                s.push_str(
+                    local_authority(&b.name).unwrap_or("en la personne de son représentant légal"),
+                );
+            }
             s
         }
+    }
+}
+
+/// When a public debtor's name says it is a collectivité territoriale (a commune, a
+/// département or a région; not a métropole or a communauté, most of which are
+/// établissements publics), the person in whom it is sued, agreed with its name.
+pub(super) fn local_authority(name: &str) -> Option<&'static str> {
+    let lower = name.trim().to_lowercase();
+    [
+        ("commune ", "prise en la personne de son maire en exercice"),
+        ("ville ", "prise en la personne de son maire en exercice"),
+        (
+            "département ",
+            "pris en la personne du président de son conseil départemental",
+        ),
+        (
+            "departement ",
+            "pris en la personne du président de son conseil départemental",
+        ),
+        (
+            "région ",
+            "prise en la personne du président de son conseil régional",
+        ),
+        (
+            "region ",
+            "prise en la personne du président de son conseil régional",
+        ),
+    ]
+    .iter()
+    .find(|(prefix, _)| lower.starts_with(prefix))
+    .map(|(_, person)| *person)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::local_authority;
+
+    #[test]
+    fn a_collectivite_is_sued_in_the_person_of_its_executive_agreed_with_its_name() {
+        assert_eq!(
+            local_authority("Commune de Villeurbanne"),
+            Some("prise en la personne de son maire en exercice")
+        );
+        assert_eq!(
+            local_authority("  Ville de Lyon"),
+            Some("prise en la personne de son maire en exercice")
+        );
+        assert_eq!(
+            local_authority("Département du Rhône"),
+            Some("pris en la personne du président de son conseil départemental")
+        );
+        assert_eq!(
+            local_authority("Région Auvergne-Rhône-Alpes"),
+            Some("prise en la personne du président de son conseil régional")
+        );
+        // A métropole or a communauté is most often an établissement public: not guessed.
+        assert_eq!(local_authority("Métropole de Lyon"), None);
+        assert_eq!(local_authority("Communauté de communes du Pilat"), None);
+        assert_eq!(local_authority("Centre hospitalier de Villeurbanne"), None);
     }
 }
