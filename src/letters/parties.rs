@@ -97,8 +97,8 @@ pub(super) fn debtor_identification(d: &Dossier, address: &[String]) -> String {
                     seat(&b.name, address)
                 )),
             }
-            // A collectivité territoriale is sued in the person of its executive (CGCT
-            // L2132-1, L3221-10-1, L4231-5); any other public person in that of its legal
+            // A collectivité territoriale is sued in the person of its executive (the maire,
+            // the president of its council); any other public person in that of its legal
             // representative, whom the dossier does not name.
             if b.kind == DebtorKind::PublicBody {
                 s.push_str(", ");
@@ -115,21 +115,14 @@ pub(super) fn debtor_identification(d: &Dossier, address: &[String]) -> String {
 /// département or a région; not a métropole or a communauté, most of which are
 /// établissements publics), the person in whom it is sued, agreed with its name.
 pub(super) fn local_authority(name: &str) -> Option<&'static str> {
-    let lower = name.trim().to_lowercase();
+    // "Département", "Departement", "Région" and "Region" alike.
+    let lower = name.trim().to_lowercase().replace('é', "e");
     [
         ("commune ", "prise en la personne de son maire en exercice"),
         ("ville ", "prise en la personne de son maire en exercice"),
         (
-            "département ",
-            "pris en la personne du président de son conseil départemental",
-        ),
-        (
             "departement ",
             "pris en la personne du président de son conseil départemental",
-        ),
-        (
-            "région ",
-            "prise en la personne du président de son conseil régional",
         ),
         (
             "region ",
@@ -162,6 +155,10 @@ mod tests {
         assert_eq!(
             local_authority("Région Auvergne-Rhône-Alpes"),
             Some("prise en la personne du président de son conseil régional")
+        );
+        assert_eq!(
+            local_authority("Departement de la Loire"),
+            Some("pris en la personne du président de son conseil départemental")
         );
         // A métropole or a communauté is most often an établissement public: not guessed.
         assert_eq!(local_authority("Métropole de Lyon"), None);
