@@ -72,8 +72,11 @@ fn load(name: &str) -> relance::dossier::Dossier {
         .dossier
 }
 
+/// The text's words separated by single spaces: a line that ends on a word's own hyphen
+/// ("ci-" then "dessus") is joined to the next without one, as a reader reads it.
 fn fold(s: &str) -> String {
-    s.split(|c: char| c.is_whitespace())
+    s.replace("-\n", "-")
+        .split(|c: char| c.is_whitespace())
         .filter(|w| !w.is_empty())
         .collect::<Vec<_>>()
         .join(" ")

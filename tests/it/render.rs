@@ -301,15 +301,16 @@ fn no_signature_stands_alone_on_the_last_page() {
                     .render_text(&template, &data.json, &data.render_options())
                     .unwrap();
                 let lines: Vec<&str> = text.lines().map(str::trim).collect();
+                // The number ends the footer's first line (the same baseline).
                 let Some(pages) = lines.iter().find_map(|l| {
-                    l.strip_prefix("Page 1 / ")
-                        .and_then(|n| n.parse::<usize>().ok())
+                    l.split_once("Page 1 / ")
+                        .and_then(|(_, n)| n.parse::<usize>().ok())
                 }) else {
                     continue;
                 };
                 multipage += 1;
                 let marker = format!("Page {} / {pages}", pages - 1);
-                let start = lines.iter().position(|l| *l == marker).unwrap();
+                let start = lines.iter().position(|l| l.ends_with(&marker)).unwrap();
                 let header = start
                     + lines[start..]
                         .iter()
