@@ -25,10 +25,6 @@ use relance::rules::Rules;
 
 use process::env_usize;
 
-/// The binary's allocator.
-#[global_allocator]
-static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
-
 fn main() {
     let n = env_usize("RELANCE_BENCH_DOSSIERS", 100);
     let rounds = env_usize("RELANCE_AB_ROUNDS", 5);

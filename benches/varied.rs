@@ -27,10 +27,6 @@ use relance::rules::Rules;
 
 use process::env_usize;
 
-/// The binary's allocator, so that the in-process split measures what `batch` runs.
-#[global_allocator]
-static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
-
 fn main() {
     let n = env_usize("RELANCE_BENCH_DOSSIERS", 200);
     let rss_n = env_usize("RELANCE_BENCH_RSS_DOSSIERS", 10_000);
