@@ -11,8 +11,6 @@
 //! - `RELANCE_BENCH_DOSSIERS` (default 100): how many varied dossiers;
 //! - `RELANCE_AB_ROUNDS` (default 5): rounds per set.
 
-#[path = "support/process.rs"]
-mod process;
 #[path = "../tests/it/varied.rs"]
 mod varied;
 
@@ -22,8 +20,6 @@ use std::time::{Duration, Instant};
 use relance::documents::{RenderOptions, Renderer};
 use relance::letters::{DocKind, build};
 use relance::rules::Rules;
-
-use process::env_usize;
 
 fn main() {
     let n = env_usize("RELANCE_BENCH_DOSSIERS", 100);
@@ -134,4 +130,11 @@ fn documents(dir: &std::path::Path) -> Vec<(&'static str, serde_json::Value, Ren
         }
     }
     out
+}
+
+fn env_usize(name: &str, default: usize) -> usize {
+    std::env::var(name)
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(default)
 }
