@@ -18,7 +18,7 @@ use std::collections::BTreeMap;
 use std::time::{Duration, Instant};
 
 use relance::documents::{RenderOptions, Renderer};
-use relance::letters::{DocKind, build};
+use relance::letters::build;
 use relance::rules::Rules;
 
 fn main() {
@@ -113,16 +113,7 @@ fn documents(dir: &std::path::Path) -> Vec<(&'static str, serde_json::Value, Ren
             continue;
         };
         let statement = relance::calc::compute(&loaded.dossier, &rules, as_of).expect("computes");
-        let mut kinds = vec![DocKind::parse(&document).unwrap_or(DocKind::Relance1)];
-        if matches!(
-            kinds[0],
-            DocKind::RequeteInjonction | DocKind::RequeteRefere
-        ) {
-            kinds.push(DocKind::Bordereau);
-        }
-        if kinds[0] != DocKind::Decompte {
-            kinds.push(DocKind::Decompte);
-        }
+        let kinds = varied::batch_documents(&document);
         for kind in kinds {
             let data = build(kind, &loaded.dossier, &statement, &rules).expect("builds");
             let opts = data.render_options();

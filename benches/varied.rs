@@ -22,7 +22,7 @@ use std::time::{Duration, Instant};
 
 use relance::bundle::{Bag, File, Input};
 use relance::documents::Renderer;
-use relance::letters::{DocKind, build};
+use relance::letters::build;
 use relance::rules::Rules;
 
 use process::env_usize;
@@ -118,16 +118,7 @@ fn split(input: &Path, n: usize) {
         let t = Instant::now();
         let statement = relance::calc::compute(&loaded.dossier, &rules, as_of).expect("computes");
         add("3 statement", t.elapsed());
-        let mut kinds = vec![DocKind::parse(&document).unwrap_or(DocKind::Relance1)];
-        if matches!(
-            kinds[0],
-            DocKind::RequeteInjonction | DocKind::RequeteRefere
-        ) {
-            kinds.push(DocKind::Bordereau);
-        }
-        if kinds[0] != DocKind::Decompte {
-            kinds.push(DocKind::Decompte);
-        }
+        let kinds = varied::batch_documents(&document);
         let mut pdfs = Vec::new();
         for kind in kinds {
             let t = Instant::now();

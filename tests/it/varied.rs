@@ -204,3 +204,21 @@ pub fn dossier(i: usize) -> (String, usize) {
     }
     (t, count)
 }
+
+/// The documents `batch` renders for a dossier whose step `document` is due: that step,
+/// the bordereau with a request, and the décompte.
+#[allow(dead_code)]
+pub fn batch_documents(document: &str) -> Vec<relance::letters::DocKind> {
+    use relance::letters::DocKind;
+    let mut kinds = vec![DocKind::parse(document).unwrap_or(DocKind::Relance1)];
+    if matches!(
+        kinds[0],
+        DocKind::RequeteInjonction | DocKind::RequeteRefere
+    ) {
+        kinds.push(DocKind::Bordereau);
+    }
+    if kinds[0] != DocKind::Decompte {
+        kinds.push(DocKind::Decompte);
+    }
+    kinds
+}
