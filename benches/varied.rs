@@ -9,6 +9,9 @@
 //! - the split of a dossier's time, in this process, over the same dossiers: loading,
 //!   planning, the statement, each document (data and Typst), the bundle, the disk.
 //!
+//! - `RELANCE_BENCH_WRITE=DIR`: only writes the varied dossiers into DIR (to profile
+//!   `relance batch` on them by hand) and exits.
+//!
 //! Targets (issue 14): ≤ 15 ms per dossier on one core, ≥ 1.85× on two, ≤ 80 MB per worker.
 
 #[path = "support/process.rs"]
@@ -30,6 +33,11 @@ use process::env_usize;
 fn main() {
     let n = env_usize("RELANCE_BENCH_DOSSIERS", 200);
     let rss_n = env_usize("RELANCE_BENCH_RSS_DOSSIERS", 10_000);
+    if let Some(dir) = std::env::var_os("RELANCE_BENCH_WRITE") {
+        varied::write_varied(Path::new(&dir), n);
+        println!("{n} varied dossiers written into {}", Path::new(&dir).display());
+        return;
+    }
     let work = std::env::temp_dir().join(format!("relance-bench-varied-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&work);
     let input = work.join(format!("varied-{n}"));
