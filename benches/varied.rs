@@ -35,7 +35,10 @@ fn main() {
     let rss_n = env_usize("RELANCE_BENCH_RSS_DOSSIERS", 10_000);
     if let Some(dir) = std::env::var_os("RELANCE_BENCH_WRITE") {
         varied::write_varied(Path::new(&dir), n);
-        println!("{n} varied dossiers written into {}", Path::new(&dir).display());
+        println!(
+            "{n} varied dossiers written into {}",
+            Path::new(&dir).display()
+        );
         return;
     }
     let work = std::env::temp_dir().join(format!("relance-bench-varied-{}", std::process::id()));

@@ -34,6 +34,16 @@ impl HalfYear {
     }
 }
 
+impl HalfYear {
+    /// "1ᵉʳ semestre 2026", "2ᵉ semestre 2025": as a document names it.
+    pub fn fr(&self) -> String {
+        match self.half {
+            1 => format!("1\u{1d49}\u{2b3} semestre {}", self.year),
+            _ => format!("{}\u{1d49} semestre {}", self.half, self.year),
+        }
+    }
+}
+
 impl std::fmt::Display for HalfYear {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(f, "{}-S{}", self.year, self.half)

@@ -8,6 +8,7 @@ pub mod schedule;
 mod statement;
 
 pub use prescription::Prescription;
+pub(crate) use prescription::interrupts;
 pub use statement::{
     CalcError, Imputed, InvoiceLine, Period, RuleUse, Statement, Totals, compute,
     compute_principal_only,

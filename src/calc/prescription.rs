@@ -104,7 +104,7 @@ pub(super) fn prescription(
 /// injonction de payer, at its service); for a public debtor also every written claim
 /// (loi 68-1250 art. 2). A formal notice alone never interrupts a civil or commercial
 /// prescription (Com. 18 May 2022, n° 20-23.204).
-fn interrupts(event: &Event, public: bool) -> bool {
+pub(crate) fn interrupts(event: &Event, public: bool) -> bool {
     match event.kind {
         // A recourse before a court interrupts the quadriennale too (loi 68-1250 art. 2).
         EventKind::Acknowledgment | EventKind::IpServed | EventKind::ReferralFiled => true,

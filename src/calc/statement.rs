@@ -88,6 +88,17 @@ pub struct Imputed {
     /// The payment named this invoice; otherwise the invoice was chosen for it (C. civ.
     /// 1342-10: the oldest due, spec §3), or it is the excess of a payment naming another.
     pub named: bool,
+    /// Went to the fixed indemnity (only a payment under a payment plan covering it, §6).
+    pub to_indemnity: Decimal,
+    /// A payment to the instalments of the payment plan agreed on this day (spec §6).
+    pub plan: Option<NaiveDate>,
+}
+
+impl Imputed {
+    /// The part of the payment imputed on this invoice.
+    pub fn amount(&self) -> Decimal {
+        self.to_accrued + self.to_principal + self.to_indemnity
+    }
 }
 
 impl InvoiceLine {
@@ -623,6 +634,8 @@ impl<'a> Engine<'a> {
                 order: imputation,
                 before_due: date <= account.invoice.due,
                 named,
+                to_indemnity: Decimal::ZERO,
+                plan: None,
             });
             if date > account.invoice.due {
                 account.paid_after_due = true;
@@ -702,9 +715,11 @@ impl<'a> Engine<'a> {
                             Ok(Rate {
                                 rate: floor,
                                 basis: format!(
-                                    "plancher {} × taux légal {} % ({half}) (C. com. L441-10 II)",
+                                    "taux contractuel de {} % porté au minimum légal, {} fois le taux légal de {} % du {} (C. com. L441-10 II)",
+                                    rate_string(rate).replace('.', ","),
                                     factor.normalize(),
-                                    rate_string(legal).replace('.', ",")
+                                    rate_string(legal).replace('.', ","),
+                                    half.fr()
                                 ),
                             })
                         } else {
@@ -749,7 +764,10 @@ impl<'a> Engine<'a> {
                 })?;
                 Ok(Rate {
                     rate: legal,
-                    basis: format!("taux légal {half}, {column} (C. civ. 1231-6, 1344-1)"),
+                    basis: format!(
+                        "taux légal du {}, {column} (C. civ. 1231-6, 1344-1)",
+                        half.fr()
+                    ),
                 })
             }
         }

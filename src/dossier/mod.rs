@@ -589,6 +589,15 @@ impl Dossier {
             );
         }
         for (i, inv) in self.invoices.iter().enumerate() {
+            if self.regime() == Regime::B2g && inv.received.is_none() {
+                warnings.push(format!(
+                    "invoices[{i}].received: not given for invoice {}: a public buyer's payment \
+                     term runs from the day it received the payment request, failing proof from \
+                     the request's date + 2 days (CCP R2192-10 to R2192-12); the delay is counted \
+                     from due = {} as given: check that it is not earlier",
+                    inv.number, inv.due
+                ));
+            }
             if let Some(received) = inv.received
                 && inv.due < received
             {

@@ -35,6 +35,33 @@ pub(super) fn imputation_split(i: &Imputed, regime: Regime) -> String {
     };
     let a = format!("{accrued} ({})", euros_fr(i.to_accrued));
     let p = format!("le principal ({})", euros_fr(i.to_principal));
+    if let Some(agreed) = i.plan {
+        // A payment to the instalments (spec §6): in the order the plan applies it.
+        let accrued_first = i.order == Imputation::InterestFirst && !i.before_due;
+        let mut parts: Vec<&str> = Vec::new();
+        let accrued_part = (!i.to_accrued.is_zero()).then_some(a.as_str());
+        if accrued_first {
+            parts.extend(accrued_part);
+        }
+        if !i.to_principal.is_zero() {
+            parts.push(&p);
+        }
+        if !accrued_first {
+            parts.extend(accrued_part);
+        }
+        let indemnity = format!(
+            "l'indemnité forfaitaire pour frais de recouvrement ({})",
+            euros_fr(i.to_indemnity)
+        );
+        if !i.to_indemnity.is_zero() {
+            parts.push(&indemnity);
+        }
+        return format!(
+            "sur {}, au titre de l'échéancier convenu le {}",
+            parts.join(" puis sur "),
+            date_short_fr(agreed)
+        );
+    }
     if i.before_due {
         return format!("sur {p}, réglé à l'échéance ou avant");
     }

@@ -274,7 +274,7 @@ impl<'a> Context<'a> {
                     "Règlement du {}{unnamed} imputé sur {item} n°\u{a0}{} : {}, {}",
                     date_short_fr(i.date),
                     l.number,
-                    euros_fr(i.to_accrued + i.to_principal),
+                    euros_fr(i.amount()),
                     imputation_split(i, self.regime)
                 )));
             }
@@ -348,7 +348,11 @@ impl<'a> Context<'a> {
             },
             "recipient": {
                 "name": dossier.debtor.name,
-                "address": recipient_lines(&dossier.debtor.name, &self.debtor_address),
+                "address": recipient_lines(
+                    &dossier.debtor.name,
+                    dossier.debtor.extra.attention.as_deref(),
+                    &self.debtor_address,
+                ),
             },
             "debtor": {
                 "name": dossier.debtor.name,
@@ -575,12 +579,6 @@ impl Context<'_> {
             "reminders": reminders,
             "formal_notice": self.facts.formal_notice_phrase(voice),
             "court_steps": court_steps,
-            // An instalment notice is a formal notice too (stated by the plan's sentence).
-            "no_formal_notice": if self.dossier.events.iter().any(|e| e.kind == crate::dossier::EventKind::InstalmentNotice && e.date <= self.date) {
-                ""
-            } else {
-                "Aucune mise en demeure n'a été adressée au débiteur avant la présente requête."
-            },
             "disputes": disputes.iter().map(|d| typo_fr(d)).collect::<Vec<_>>(),
         })
     }

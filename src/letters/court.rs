@@ -88,6 +88,23 @@ fn refusals(ctx: &mut Context) -> Result<(), LetterError> {
 /// only the creditor's word for them (CPC 1407: the request comes with its supporting
 /// documents).
 fn notice_exhibits(ctx: &mut Context) {
+    // No formal notice at all: the request says nothing of one (a sentence saying none was
+    // sent would only serve the debtor's opposition), and the user is told.
+    let noticed = ctx.dossier.events.iter().any(|e| {
+        matches!(
+            e.kind,
+            EventKind::FormalNotice | EventKind::InstalmentNotice
+        ) && e.date <= ctx.date
+    });
+    if !noticed && ctx.kind == DocKind::RequeteInjonction {
+        ctx.warnings.push(
+            "no formal notice is recorded: an injonction de payer may be requested without one, \
+             but many presidents expect it, and against a consumer legal interest runs only \
+             from it (C. civ. 1344-1); the request says nothing of one: send the \
+             mise-en-demeure first"
+                .to_string(),
+        );
+    }
     let unproved: Vec<String> = ctx
         .dossier
         .events

@@ -80,9 +80,10 @@ pub(super) fn debtor_identification(d: &Dossier, address: &[String]) -> String {
             if let Some(siren) = &b.siren {
                 s.push_str(&format!(", SIREN {}", siren_fr(siren)));
             }
-            // The address letters go to is not shown to be the registered office: the draft
-            // says so rather than assert it (the court depends on it, CPC 43 and 1406). A
-            // public person's seat is the address of its authority (mairie, présidence).
+            // The address letters go to is not shown to be the registered office: the text
+            // does not assert it (the court depends on it, CPC 43 and 1406), and the requête
+            // warns that it must be checked (courts::lookup). A public person's seat is the
+            // address of its authority (mairie, présidence).
             let office = b
                 .registered_office
                 .as_deref()
@@ -92,10 +93,7 @@ pub(super) fn debtor_identification(d: &Dossier, address: &[String]) -> String {
                     ", dont le siège est situé {}",
                     seat(&b.name, office)
                 )),
-                None => s.push_str(&format!(
-                    ", dont l'adresse est {} (siège social à vérifier)",
-                    seat(&b.name, address)
-                )),
+                None => s.push_str(&format!(", dont l'adresse est {}", seat(&b.name, address))),
             }
             // A collectivité territoriale is sued in the person of its executive (the maire,
             // the president of its council); any other public person in that of its legal

@@ -13,7 +13,7 @@ use crate::documents::format::{
 };
 use chrono::{Datelike, NaiveDate};
 
-use crate::dossier::{ClaimKind, DebtorKind, Dossier, EventKind, Regime};
+use crate::dossier::{ClaimKind, Dossier, EventKind, Regime};
 use crate::rules::Unit;
 
 /// What the statement adds to the shared data: the statement itself, formatted.
@@ -71,6 +71,9 @@ fn account_json(ctx: &mut Context) -> Value {
                     ),
                     None => format!("{item} n°\u{a0}{}", e.label),
                 }
+            } else if let Some(rest) = e.label.strip_prefix("règlement") {
+                // A payment with no reference: "Règlement (F-2026-007)", not "Règlement : règlement".
+                format!("Règlement{rest}")
             } else {
                 format!("Règlement\u{a0}: {}", e.label)
             };
@@ -275,12 +278,16 @@ fn statement_json(ctx: &Context) -> Value {
     if !t.paid.is_zero() {
         summary.push(json!({"label": "Règlements imputés", "amount": minus(t.paid)}));
     }
+    let kept = s.plan.as_ref().is_some_and(|p| p.running());
+    let waived_label = if s.regime == Regime::B2c {
+        "Accessoires abandonnés par l'échéancier"
+    } else if kept {
+        "Accessoires non réclamés tant que l'échéancier est respecté"
+    } else {
+        "Accessoires remis par l'échéancier"
+    };
     if !t.waived.is_zero() {
-        let kept = s.plan.as_ref().is_some_and(|p| p.running());
-        summary.push(json!({
-            "label": if s.regime == Regime::B2c { "Accessoires abandonnés par l'échéancier" } else if kept { "Accessoires non réclamés tant que l'échéancier est respecté" } else { "Accessoires remis par l'échéancier" },
-            "amount": minus(t.waived),
-        }));
+        summary.push(json!({"label": waived_label, "amount": minus(t.waived)}));
     }
     json!({
         "as_of": date_long_fr(s.as_of),
@@ -297,15 +304,17 @@ fn statement_json(ctx: &Context) -> Value {
             "indemnity": euros_fr(l.indemnity),
             "has_indemnity": !l.indemnity.is_zero(),
             "total_due": euros_fr(l.total_due()),
-            "days_late": match l.days_late { 0 => "aucun".to_string(), 1 => "1 jour".to_string(), n => format!("{n} jours") },
+            "days_late": days_late_text(s, l),
             "prescription": date_short_fr(l.prescription.expires_on),
             "prescription_basis": l.prescription.basis,
             "prescription_text": prescription_text(d, l),
             "imputations": l.imputations.iter().map(|i| json!({
                 "label": format!("Règlement du {}", date_short_fr(i.date)),
                 "split": imputation_detail(i, s.regime),
-                "minus": minus(i.to_accrued + i.to_principal),
+                "minus": minus(i.amount()),
             })).collect::<Vec<_>>(),
+            // What the plan waived, on the invoice it was waived on: each block adds up.
+            "waived": (!l.waived.is_zero()).then(|| json!({"label": waived_label, "amount": minus(l.waived)})),
             "periods": l.periods.iter().map(|p| json!({
                 "from": date_short_fr(p.from),
                 "to": date_short_fr(p.to),
@@ -333,6 +342,29 @@ fn statement_json(ctx: &Context) -> Value {
         })).collect::<Vec<_>>(),
         "observations": observations(ctx),
     })
+}
+
+/// "136 jours"; on an invoice a payment plan still holds, the delay frozen on the day it was
+/// agreed, said as such (nothing accrues after it, spec §6).
+fn days_late_text(s: &Statement, l: &InvoiceLine) -> String {
+    let days = match l.days_late {
+        0 => "aucun".to_string(),
+        1 => "1 jour".to_string(),
+        n => format!("{n} jours"),
+    };
+    let frozen = s.plan.as_ref().filter(|p| {
+        !matches!(
+            p.status,
+            crate::calc::payment_plan::PlanStatus::Ended { .. }
+        ) && p.invoices.contains(&l.number)
+    });
+    match frozen {
+        Some(p) if l.days_late > 0 => format!(
+            "{days} au {}, date de l'échéancier",
+            date_short_fr(p.agreed)
+        ),
+        _ => days,
+    }
 }
 
 /// "sur les pénalités échues (5,99 €) puis sur le principal (494,01 €) – C. civ. 1343-1".
@@ -382,7 +414,7 @@ fn prescription_text(d: &Dossier, l: &InvoiceLine) -> String {
     );
     let started = p.started_on;
     // The déchéance quadriennale starts again on 1 January after the interrupting act.
-    let public = d.debtor.kind == DebtorKind::PublicBody;
+    let public = d.debtor.is_public_person();
     let starts = |date: NaiveDate| {
         if public {
             date.year() + 1 == started.year() && started.month() == 1 && started.day() == 1
@@ -395,7 +427,8 @@ fn prescription_text(d: &Dossier, l: &InvoiceLine) -> String {
         .events
         .iter()
         .filter(|e| restarted && e.concerns(&l.number) && starts(e.date))
-        .filter(|e| e.kind != EventKind::FormalNotice || public)
+        // The events the calculation counted (calc::prescription), nothing else.
+        .filter(|e| crate::calc::interrupts(e, public))
         .max_by_key(|e| e.date);
     let paid = restarted && l.imputations.iter().any(|i| starts(i.date));
     // Spec §6: the plan's agreement is an acknowledgment of the invoices it covers.
@@ -455,14 +488,14 @@ fn observations(ctx: &Context) -> Vec<String> {
     let mut floors: Vec<String> = Vec::new();
     for l in &ctx.statement.invoices {
         for p in &l.periods {
-            if p.basis.starts_with("plancher") && !floors.contains(&p.basis) {
+            if p.basis.starts_with("taux contractuel de") && !floors.contains(&p.basis) {
                 floors.push(p.basis.clone());
             }
         }
     }
     for f in floors {
         out.push(typo_fr(&format!(
-            "Le taux contractuel des pénalités est inférieur au minimum légal ; le taux plancher s'applique : {f}."
+            "Le taux contractuel des pénalités est inférieur au minimum légal, qui s'applique : {f}."
         )));
     }
     let over = ctx.statement.totals.overpaid;

@@ -57,12 +57,38 @@ pub(super) fn city(address: &[String]) -> String {
 }
 
 /// The window block: the name, then the address lines not already starting with it.
-pub(super) fn recipient_lines(name: &str, address: &[String]) -> Vec<String> {
-    address
+pub(super) fn recipient_lines(
+    name: &str,
+    attention: Option<&str>,
+    address: &[String],
+) -> Vec<String> {
+    let mut lines: Vec<String> = address
         .iter()
         .filter(|l| l.as_str() != name)
         .cloned()
-        .collect()
+        .collect();
+    // The person the salutation addresses (`debtor.attention`), unless the address already
+    // directs the letter to someone; the window holds the name and five lines.
+    let directed = lines.iter().any(|l| is_attention_line(l));
+    if let Some(a) = attention.filter(|_| !directed && lines.len() < 5) {
+        let a = a.trim();
+        let line = if is_attention_line(a) {
+            a.to_string()
+        } else {
+            format!("À l'attention de {a}")
+        };
+        lines.insert(0, line);
+    }
+    lines
+}
+
+/// "À l'attention de …", "Attn …": a line that directs a letter to a person.
+fn is_attention_line(line: &str) -> bool {
+    let lower = line.to_lowercase();
+    lower.starts_with("à l'attention")
+        || lower.starts_with("a l'attention")
+        || lower.starts_with("à l’attention")
+        || lower.starts_with("attn")
 }
 
 /// The address where a party is established: the address block without the lines that
@@ -71,13 +97,7 @@ pub(super) fn seat(name: &str, address: &[String]) -> String {
     address
         .iter()
         .filter(|l| l.as_str() != name)
-        .filter(|l| {
-            let lower = l.to_lowercase();
-            !(lower.starts_with("à l'attention")
-                || lower.starts_with("a l'attention")
-                || lower.starts_with("à l’attention")
-                || lower.starts_with("attn"))
-        })
+        .filter(|l| !is_attention_line(l))
         .cloned()
         .collect::<Vec<_>>()
         .join(", ")
@@ -246,13 +266,14 @@ pub(super) fn salutation(
                 || lower.starts_with("monsieur")
                 || lower.starts_with("m "));
         // The function, when the line names one; the feminine form tells the gender too.
-        let functions: [(&str, &str, &str); 6] = [
+        let functions: [(&str, &str, &str); 7] = [
             ("présidente", "Madame la Présidente", "Madame la Présidente"),
             ("président", "Madame la Présidente", "Monsieur le Président"),
             ("maire", "Madame la Maire", "Monsieur le Maire"),
             ("directrice", "Madame la Directrice", "Madame la Directrice"),
             ("directeur", "Madame la Directrice", "Monsieur le Directeur"),
-            ("gérante", "Madame", "Madame"),
+            ("gérante", "Madame la Gérante", "Madame la Gérante"),
+            ("gérant", "Madame la Gérante", "Monsieur le Gérant"),
         ];
         for (word, f, m) in functions {
             let found = lower

@@ -284,7 +284,7 @@ fn delays_by_date(statement: &Statement) -> BTreeMap<NaiveDate, (Decimal, Decima
     let mut out: BTreeMap<NaiveDate, (Decimal, Decimal)> = BTreeMap::new();
     for l in &statement.invoices {
         for i in &l.imputations {
-            let amount = i.to_accrued + i.to_principal;
+            let amount = i.amount();
             let days = (i.date - l.due).num_days().max(0);
             let e = out.entry(i.date).or_default();
             e.0 += amount * Decimal::from(days);

@@ -243,7 +243,21 @@ fn reminders_only_no_formal_notice_is_claimed_anywhere() {
         ip.json["facts"]["court_steps"],
         "les relances des 20\u{a0}février et 16\u{a0}mars 2026"
     );
-    assert_eq!(med.json["salutation"], "Madame,");
+    // The request does not say that no formal notice was sent; the user is warned.
+    assert!(ip.json["facts"].get("no_formal_notice").is_none());
+    assert!(
+        ip.warnings
+            .iter()
+            .any(|w| w.starts_with("no formal notice is recorded")),
+        "{:?}",
+        ip.warnings
+    );
+    // The attention line names a gérante: so does the salutation, and the address shows it.
+    assert_eq!(med.json["salutation"], "Madame la Gérante,");
+    assert_eq!(
+        med.json["recipient"]["address"][0],
+        "À l'attention de Mme Anne Leroy, gérante"
+    );
     assert_eq!(
         med.json["sender"]["identity"],
         serde_json::json!([
@@ -355,7 +369,7 @@ fn a_refere_needs_its_lawyer_its_exhibit_and_a_named_court() {
     let ok = build(DocKind::RequeteRefere, &base, &s, &rules).unwrap();
     assert_eq!(
         ok.json["refere"]["signature"],
-        "Pour le requérant, Me Claire Roux, avocat"
+        "Pour le requérant, Mᵉ Claire Roux, avocat"
     );
     // The contract comes first in the exhibit list, the reception report after the
     // invoice; the performance is stated from that exhibit only, and nothing is missing.

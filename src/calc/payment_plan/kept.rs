@@ -9,7 +9,9 @@ use rust_decimal::Decimal;
 
 use super::{Plan, rule_use};
 use crate::calc::calendar::HalfYear;
-use crate::calc::statement::{CalcError, Frozen, Period, Statement, Totals, compute_plain};
+use crate::calc::statement::{
+    CalcError, Frozen, Imputed, Period, Statement, Totals, compute_plain,
+};
 use crate::dossier::{Event, EventKind, Imputation, Payment};
 use crate::money::round_cents;
 
@@ -97,6 +99,18 @@ impl Plan<'_> {
                 *line = c.line;
                 line.waived = c.waived_accessories + c.waived_indemnity;
                 line.prescription = prescription;
+                // While the plan holds, the delay is the one frozen on `agreed` (nothing accrues
+                // after it); once it has ended (b2c), the delay runs again to the as-of date.
+                if ended.is_some() {
+                    line.days_late = match c.cleared_on {
+                        Some(cleared) if line.outstanding.is_zero() => {
+                            (cleared - line.due).num_days()
+                        }
+                        _ if line.outstanding.is_zero() => line.days_late,
+                        _ => (self.as_of - line.due).num_days(),
+                    }
+                    .max(0);
+                }
             }
         }
         s.totals = Totals::of(&s.invoices, s.totals.overpaid);
@@ -133,6 +147,20 @@ impl Plan<'_> {
         if taken > Decimal::ZERO {
             l.paid += taken;
             c.paid_on.push(date);
+            if to_principal > Decimal::ZERO && l.outstanding.is_zero() {
+                c.cleared_on = Some(date);
+            }
+            // Shown on the invoice as every other payment: the statement adds up line by line.
+            l.imputations.push(Imputed {
+                date,
+                to_accrued: to_acc,
+                to_principal,
+                order: imputation,
+                before_due: date <= l.due,
+                named: true,
+                to_indemnity,
+                plan: Some(self.agreed),
+            });
         }
         left
     }
@@ -172,7 +200,8 @@ impl Plan<'_> {
                 rate,
                 amount,
                 basis: format!(
-                    "taux légal {half}, autres cas, après la fin de l'échéancier (C. civ. 1231-6, 1344-1)"
+                    "taux légal du {}, autres cas, après la fin de l'échéancier (C. civ. 1231-6, 1344-1)",
+                    half.fr()
                 ),
             });
         }

@@ -117,6 +117,8 @@ struct Covered {
     cursor: Option<NaiveDate>,
     /// The dates a plan payment went to it: each starts the prescription again (C. civ. 2240).
     paid_on: Vec<NaiveDate>,
+    /// The day a plan payment paid the last of its principal.
+    cleared_on: Option<NaiveDate>,
 }
 
 struct Plan<'a> {
@@ -203,6 +205,7 @@ impl<'a> Plan<'a> {
                     waived_indemnity: wi,
                     cursor: None,
                     paid_on: Vec::new(),
+                    cleared_on: None,
                 }
             })
             .collect();
