@@ -80,16 +80,7 @@ pub(super) fn prescription(
             expires_on = end;
         }
     }
-    let used = RuleUse {
-        id: rule.id.clone(),
-        label: rule.label.clone(),
-        unit: rule.unit,
-        from: value.from,
-        to: value.to,
-        value: value.value,
-        article: rule.article.clone(),
-        source: value.source.clone(),
-    };
+    let used = RuleUse::of(rule, value);
     Ok((
         Prescription {
             expires_on,

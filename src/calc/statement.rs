@@ -179,6 +179,26 @@ pub struct RuleUse {
     pub value: Decimal,
     pub article: String,
     pub source: String,
+    /// A practice no text fixes (a file of `legal-rules/pratique/`): a document says it is
+    /// retained, never that it is "in force".
+    pub practice: bool,
+}
+
+impl RuleUse {
+    /// The use of value `v` of `rule`.
+    pub(crate) fn of(rule: &crate::rules::Rule, v: &crate::rules::RuleValue) -> Self {
+        RuleUse {
+            id: rule.id.clone(),
+            label: rule.label.clone(),
+            unit: rule.unit,
+            from: v.from,
+            to: v.to,
+            value: v.value,
+            article: rule.article.clone(),
+            source: v.source.clone(),
+            practice: rule.file.starts_with("pratique/"),
+        }
+    }
 }
 
 /// The rules used, each citing the article of the use made of it (the ECB rate cites
@@ -359,16 +379,7 @@ impl<'a> Engine<'a> {
         purpose: impl FnOnce() -> String,
     ) -> Result<Decimal, CalcError> {
         let (rule, v) = self.rules.value(id, date, purpose)?;
-        self.used.insert(RuleUse {
-            id: rule.id.clone(),
-            label: rule.label.clone(),
-            unit: rule.unit,
-            from: v.from,
-            to: v.to,
-            value: v.value,
-            article: rule.article.clone(),
-            source: v.source.clone(),
-        });
+        self.used.insert(RuleUse::of(rule, v));
         Ok(v.value)
     }
 

@@ -209,7 +209,7 @@ pub(super) fn payment_means(dossier: &Dossier) -> String {
             format!("mandatement au profit {}", de_fr(&dossier.creditor.name))
         }
         None => format!(
-            "chèque à l'ordre {}, à adresser à l'adresse suivante\u{a0}: {}",
+            "chèque à l'ordre {}, à envoyer à l'adresse suivante\u{a0}: {}",
             de_fr(&dossier.creditor.name),
             dossier.creditor.address.join(", ")
         ),

@@ -393,6 +393,12 @@ impl<'a> Context<'a> {
             "imputations": self.imputations(),
             "rates": rates_applied(&self.lines),
             "invoices": self.invoices_json(),
+            // Whether anything beyond the principal is claimed: against a consumer, nothing
+            // accrues before a formal notice (C. civ. 1231-6, 1344-1).
+            "has_accessories": self.lines.iter().any(|l| {
+                let (accrued, indemnity) = shown_accessories(l);
+                !(accrued + indemnity).is_zero()
+            }),
             "totals": {
                 "principal": euros_fr(t.principal),
                 "paid": euros_fr(t.paid),

@@ -397,6 +397,10 @@ fn rule_text(r: &RuleUse, regime: Regime) -> String {
         Unit::Years => format!("{} ans", r.value.normalize()),
         Unit::Days => format!("{} jours", r.value.normalize()),
     };
+    if r.practice {
+        // No text fixes it: retained by practice or by the plan's clause, not "in force".
+        return format!("{article} : {value} retenus");
+    }
     format!(
         "{article} : {value}, en vigueur depuis le {}",
         date_short_fr(r.from)

@@ -156,7 +156,15 @@ impl<'a> Plan<'a> {
                     .map_err(|_| CalcError::BadRule("plan-grace-days: too many days".to_string()))?
             }
         };
-        let notice_days = whole_days(rules, "plan-notice-days", agreed, &mut used)?;
+        // Listed among the rules used only when the plan ends after notice: a plan that
+        // waives the notice does not apply it.
+        let mut unused = BTreeSet::new();
+        let notice_used = if plan.acceleration == crate::dossier::Acceleration::Automatic {
+            &mut unused
+        } else {
+            &mut used
+        };
+        let notice_days = whole_days(rules, "plan-notice-days", agreed, notice_used)?;
 
         // The dossier as it stood on `agreed`: invoices issued by then, payments before it.
         let mut then = dossier.clone();
@@ -328,16 +336,7 @@ fn plan_payments<'a>(
 }
 
 fn rule_use(rule: &crate::rules::Rule, v: &crate::rules::RuleValue) -> RuleUse {
-    RuleUse {
-        id: rule.id.clone(),
-        label: rule.label.clone(),
-        unit: rule.unit,
-        from: v.from,
-        to: v.to,
-        value: v.value,
-        article: rule.article.clone(),
-        source: v.source.clone(),
-    }
+    RuleUse::of(rule, v)
 }
 
 /// A whole number of days from the rules, recorded as used.
