@@ -650,6 +650,30 @@ fn the_statement_summary_adds_up_to_the_total_due() {
                 dir.display(),
                 st["summary"]
             );
+            // And each invoice's block, line by line: principal, accrual periods, indemnity,
+            // every payment imputed (under a plan too), what a plan waived.
+            for inv in st["invoices"].as_array().unwrap() {
+                let mut block = euros(&inv["principal"]);
+                for p in inv["periods"].as_array().unwrap() {
+                    block += euros(&p["amount"]);
+                }
+                if inv["has_indemnity"] == true {
+                    block += euros(&inv["indemnity"]);
+                }
+                for i in inv["imputations"].as_array().unwrap() {
+                    block += euros(&i["minus"]);
+                }
+                if !inv["waived"].is_null() {
+                    block += euros(&inv["waived"]["amount"]);
+                }
+                assert_eq!(
+                    block,
+                    euros(&inv["total_due"]),
+                    "{} {as_of} invoice {}: {inv}",
+                    dir.display(),
+                    inv["number"]
+                );
+            }
             checked += 1;
         }
     }
@@ -693,4 +717,56 @@ fn no_exhibit_is_dated_after_the_document() {
             .iter()
             .any(|t| t.contains("Mise en demeure")),
     );
+}
+
+/// The prescription's restart names what restarted it, as the calculation counted it: a
+/// reminder to a company interrupts nothing (C. civ. 2240-2244), the payment of the same day
+/// does; the public-law rule (loi 68-1250) is never cited against a private debtor.
+#[test]
+fn the_prescription_restart_is_the_act_the_calculation_counted() {
+    let rules = Rules::embedded();
+    let dz = example("tests/dossiers/facture-contestee");
+    let s = compute(&dz, &rules, d("2026-06-30")).unwrap();
+    let data = build(DocKind::Decompte, &dz, &s, &rules).unwrap();
+    let inv = &data.json["statement"]["invoices"][1];
+    assert_eq!(inv["number"], "F-2026-007");
+    let text = inv["prescription_text"].as_str().unwrap();
+    assert!(
+        text.contains("délai reparti du paiement partiel du 20/03/2026"),
+        "{text}"
+    );
+    assert!(!text.contains("68-1250"), "{text}");
+
+    // Under a payment plan that ended (b2c): its payment restarts it, and the delay runs to
+    // the as-of date again.
+    let dz = example("tests/dossiers/echeancier-particulier");
+    let s = compute(&dz, &rules, d("2026-06-30")).unwrap();
+    let data = build(DocKind::Decompte, &dz, &s, &rules).unwrap();
+    let inv = &data.json["statement"]["invoices"][0];
+    let text = inv["prescription_text"].as_str().unwrap();
+    assert!(
+        text.contains("délai reparti du paiement partiel du 02/03/2026"),
+        "{text}"
+    );
+    assert_eq!(inv["days_late"], "211 jours");
+    assert_eq!(
+        inv["imputations"][0]["split"],
+        "sur le principal (600,00\u{a0}€), au titre de l'échéancier convenu le 02/02/2026"
+    );
+}
+
+/// Against a consumer before any formal notice nothing accrues (C. civ. 1231-6, 1344-1): the
+/// firm reminder neither says the delay "ouvre droit aux sommes suivantes" nor lists
+/// accessories at 0,00 €.
+#[test]
+fn a_consumer_reminder_without_accessories_claims_only_the_principal() {
+    let rules = Rules::embedded();
+    let dz = example("tests/dossiers/echeancier-frais");
+    let s = compute(&dz, &rules, d("2026-06-30")).unwrap();
+    let data = build(DocKind::Relance2, &dz, &s, &rules).unwrap();
+    assert_eq!(data.json["has_accessories"], false);
+    let example = example("examples/atelier-martin");
+    let s = compute(&example, &rules, d("2026-03-20")).unwrap();
+    let data = build(DocKind::Relance2, &example, &s, &rules).unwrap();
+    assert_eq!(data.json["has_accessories"], true);
 }
