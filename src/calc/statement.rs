@@ -726,7 +726,7 @@ impl<'a> Engine<'a> {
                             Ok(Rate {
                                 rate: floor,
                                 basis: format!(
-                                    "taux contractuel de {} % porté au minimum légal, {} fois le taux légal de {} % du {} (C. com. L441-10 II)",
+                                    "taux contractuel de {} % l'an porté au minimum légal, {} fois le taux légal de {} % du {} (C. com. L441-10 II)",
                                     rate_string(rate).replace('.', ","),
                                     factor.normalize(),
                                     rate_string(legal).replace('.', ","),

@@ -160,7 +160,9 @@ impl<'a> Facts<'a> {
     /// for a request, which speaks of the creditor in the third person.
     pub fn reminders_phrase(&self, voice: Voice) -> String {
         let (one, many) = voice.determiners();
-        if self.reminders.iter().all(|f| f.only.is_none()) {
+        // A court document cites each reminder's exhibit, so the dates are then said one by one.
+        let cited = voice == Voice::Third && self.reminders.iter().any(|f| f.exhibit.is_some());
+        if !cited && self.reminders.iter().all(|f| f.only.is_none()) {
             let mut dates: Vec<NaiveDate> = self.reminders.iter().map(|f| f.event.date).collect();
             dates.dedup();
             return match dates.len() {
@@ -178,7 +180,7 @@ impl<'a> Facts<'a> {
                 format!(
                     "du {}{}",
                     date_long_fr(f.event.date),
-                    only_ref(f.only.as_deref())
+                    refs(f.only.as_deref(), f.exhibit.filter(|_| cited))
                 )
             })
             .collect();
@@ -196,16 +198,14 @@ impl<'a> Facts<'a> {
         match self.formal_notices.last() {
             None => String::new(),
             Some(f) => format!(
-                "{one} mise en demeure reçue le {}{}{}",
+                "{one} mise en demeure reçue le {}{}",
                 date_long_fr(f.event.date),
-                only_ref(f.only.as_deref()),
                 // Exhibit numbers are the court's (the bordereau): never in a letter to the
                 // debtor, who has no bordereau.
-                if voice == Voice::Third {
-                    exhibit_ref(f.exhibit)
-                } else {
-                    String::new()
-                }
+                refs(
+                    f.only.as_deref(),
+                    f.exhibit.filter(|_| voice == Voice::Third)
+                )
             ),
         }
     }
@@ -280,6 +280,23 @@ fn only_ref(only: Option<&[String]>) -> String {
             let numbers: Vec<String> = many.iter().map(|n| format!("n°\u{a0}{n}")).collect();
             format!(" (factures {})", super::wording::enumerate_fr(&numbers))
         }
+    }
+}
+
+/// The invoices an event concerned and its exhibit in one parenthesis: " (facture n° A ;
+/// pièce n° 4)", " (pièce n° 4)", " (factures n° A et n° B)" or "".
+fn refs(only: Option<&[String]>, exhibit: Option<usize>) -> String {
+    let invoices = only_ref(only);
+    let invoices = invoices
+        .trim_start_matches(" (")
+        .trim_end_matches(')')
+        .to_string();
+    let exhibit = exhibit.map(|n| format!("pièce n°\u{a0}{n}"));
+    match (invoices.is_empty(), exhibit) {
+        (true, None) => String::new(),
+        (true, Some(e)) => format!(" ({e})"),
+        (false, None) => format!(" ({invoices})"),
+        (false, Some(e)) => format!(" ({invoices}\u{a0}; {e})"),
     }
 }
 

@@ -305,6 +305,23 @@ pub fn build_with(
             statement.as_of
         ));
     }
+    // A formal notice is safest received at the registered office (the legal person's seat,
+    // where the court of the request is also found): said when it goes elsewhere.
+    if kind.family() == Family::FormalNotice
+        && let Some(office) = &dossier.debtor.registered_office
+        && !office.is_empty()
+    {
+        // The same place, whatever name or attention lines the address block adds.
+        let to = wording::seat(&dossier.debtor.name, &ctx.debtor_address);
+        let seat = wording::seat(&dossier.debtor.name, office);
+        if to != seat {
+            ctx.warnings.push(format!(
+                "the formal notice goes to debtor.address ({to}), not to the registered office \
+                 ({seat}): send it (or a copy) to the registered office, so that its receipt \
+                 cannot be disputed"
+            ));
+        }
+    }
     let own = match kind.family() {
         Family::Reminder => reminders::data(&mut ctx)?,
         Family::FormalNotice => formal_notice::data(&mut ctx),

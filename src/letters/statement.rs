@@ -399,7 +399,7 @@ fn rule_text(r: &RuleUse, regime: Regime) -> String {
     };
     if r.practice {
         // No text fixes it: retained by practice or by the plan's clause, not "in force".
-        return format!("{article} : {value} retenus");
+        return format!("{} : {value} – {article}", r.label);
     }
     format!(
         "{article} : {value}, en vigueur depuis le {}",
@@ -489,17 +489,52 @@ fn prescription_text(d: &Dossier, l: &InvoiceLine) -> String {
 /// legal floor, payments exceeding the claim. The user's English warnings stay on stderr.
 fn observations(ctx: &Context) -> Vec<String> {
     let mut out = Vec::new();
+    // The floor, once for the statement: "8,28 % l'an au 2ᵉ semestre 2025 et 7,86 % l'an au
+    // 1ᵉʳ semestre 2026" (the periods' basis names the contractual rate and the floor's terms).
     let mut floors: Vec<String> = Vec::new();
     for l in &ctx.statement.invoices {
         for p in &l.periods {
-            if p.basis.starts_with("taux contractuel de") && !floors.contains(&p.basis) {
-                floors.push(p.basis.clone());
+            let floor = format!(
+                "{} l'an au {}",
+                percent_fr(p.rate),
+                crate::calc::calendar::HalfYear::of(p.from).fr()
+            );
+            if p.basis.starts_with("taux contractuel de") && !floors.contains(&floor) {
+                floors.push(floor);
             }
         }
     }
-    for f in floors {
+    if !floors.is_empty() {
         out.push(typo_fr(&format!(
-            "Le taux contractuel des pénalités est inférieur au minimum légal, qui s'applique : {f}."
+            "Le taux contractuel des pénalités est inférieur au minimum légal (C. com. L441-10 II), qui s'applique : {}.",
+            super::wording::enumerate_fr(&floors)
+        )));
+    }
+    // A plan that still holds: what the frozen invoices now depend on.
+    if let Some(plan) = ctx.statement.plan.as_ref().filter(|p| p.running()) {
+        let as_of = ctx.statement.as_of;
+        let unpaid: Vec<String> = plan
+            .instalments
+            .iter()
+            .enumerate()
+            .filter(|(_, i)| i.due <= as_of && !i.unpaid().is_zero())
+            .map(|(n, i)| {
+                format!(
+                    "l'échéance n°\u{a0}{} du {} ({})",
+                    n + 1,
+                    date_short_fr(i.due),
+                    euros_fr(i.unpaid())
+                )
+            })
+            .collect();
+        let state = match unpaid.len() {
+            0 => "les échéances échues sont réglées".to_string(),
+            1 => format!("{} reste impayée", unpaid[0]),
+            _ => format!("{} restent impayées", super::wording::enumerate_fr(&unpaid)),
+        };
+        out.push(typo_fr(&format!(
+            "Échéancier convenu le {} : {state} ; pour les factures qu'il couvre, le reste dû est la somme des échéances non réglées.",
+            date_short_fr(plan.agreed)
         )));
     }
     let over = ctx.statement.totals.overpaid;

@@ -58,6 +58,17 @@ pub(super) fn compute(
             let mut with_ack = dossier.clone();
             with_ack.events.extend(cx.acknowledgments());
             let mut s = compute_plain(&with_ack, rules, as_of, &Frozen::default())?;
+            // A payment the debtor made to the plan's instalments was designated by the plan:
+            // on the invoices it covers, it is not imputed "sans désignation" (C. civ. 1342-10).
+            for line in s
+                .invoices
+                .iter_mut()
+                .filter(|l| invoices.contains(&l.number))
+            {
+                for i in line.imputations.iter_mut().filter(|i| i.date >= agreed) {
+                    i.named = true;
+                }
+            }
             cx.fill_instalments(Some(on));
             s.warnings.push(format!(
                 "the payment plan agreed on {agreed} ended on {on}: the statement is computed as \
