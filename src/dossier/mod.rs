@@ -593,7 +593,7 @@ impl Dossier {
                 warnings.push(format!(
                     "invoices[{i}].received: not given for invoice {}: a public buyer's payment \
                      term runs from the day it received the payment request, failing proof from \
-                     the request's date + 2 days (CCP R2192-10 to R2192-12); the delay is counted \
+                     the request's date as CCP R2192-12 sets it; the delay is counted \
                      from due = {} as given: check that it is not earlier",
                     inv.number, inv.due
                 ));

@@ -271,14 +271,14 @@ impl Voice {
     }
 }
 
-/// " (facture n° A)", " (factures n° A et B)", or "" for every claimed invoice.
-fn only_ref(only: Option<&[String]>) -> String {
+/// "facture n° A", "factures n° A et n° B", or "" for every claimed invoice.
+fn invoices_named(only: Option<&[String]>) -> String {
     match only {
         None | Some([]) => String::new(),
-        Some([one]) => format!(" (facture n°\u{a0}{one})"),
+        Some([one]) => format!("facture n°\u{a0}{one}"),
         Some(many) => {
             let numbers: Vec<String> = many.iter().map(|n| format!("n°\u{a0}{n}")).collect();
-            format!(" (factures {})", super::wording::enumerate_fr(&numbers))
+            format!("factures {}", super::wording::enumerate_fr(&numbers))
         }
     }
 }
@@ -286,11 +286,7 @@ fn only_ref(only: Option<&[String]>) -> String {
 /// The invoices an event concerned and its exhibit in one parenthesis: " (facture n° A ;
 /// pièce n° 4)", " (pièce n° 4)", " (factures n° A et n° B)" or "".
 fn refs(only: Option<&[String]>, exhibit: Option<usize>) -> String {
-    let invoices = only_ref(only);
-    let invoices = invoices
-        .trim_start_matches(" (")
-        .trim_end_matches(')')
-        .to_string();
+    let invoices = invoices_named(only);
     let exhibit = exhibit.map(|n| format!("pièce n°\u{a0}{n}"));
     match (invoices.is_empty(), exhibit) {
         (true, None) => String::new(),
