@@ -9,7 +9,11 @@
 //! round and the median, in milliseconds per document.
 //!
 //! - `RELANCE_BENCH_DOSSIERS` (default 100): how many varied dossiers;
-//! - `RELANCE_AB_ROUNDS` (default 5): rounds per set.
+//! - `RELANCE_AB_ROUNDS` (default 5): rounds per set;
+//! - `RELANCE_AB_KINDS` (default all): the documents to render, comma-separated
+//!   (`decompte,bordereau`), to profile one kind alone;
+//! - `RELANCE_AB_LAYOUT_ONLY=1`: lay the documents out without exporting the PDF (the
+//!   difference with a full run is the PDF export's share).
 
 #[path = "../tests/it/varied.rs"]
 mod varied;
@@ -24,6 +28,7 @@ use relance::rules::Rules;
 fn main() {
     let n = env_usize("RELANCE_BENCH_DOSSIERS", 100);
     let rounds = env_usize("RELANCE_AB_ROUNDS", 5);
+    let layout_only = std::env::var_os("RELANCE_AB_LAYOUT_ONLY").is_some();
     let sets = std::env::var("RELANCE_AB_TEMPLATES").unwrap_or_else(|_| "letter-templates".into());
     let renderers: Vec<(String, Renderer)> = sets
         .split(':')
@@ -38,7 +43,10 @@ fn main() {
     let work = std::env::temp_dir().join(format!("relance-bench-ab-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&work);
     varied::write_varied(&work, n);
-    let documents = documents(&work);
+    let mut documents = documents(&work);
+    if let Ok(kinds) = std::env::var("RELANCE_AB_KINDS") {
+        documents.retain(|(kind, _, _)| kinds.split(',').any(|k| k == *kind));
+    }
     let _ = std::fs::remove_dir_all(&work);
     println!(
         "{} documents of {n} varied dossiers, {rounds} rounds per set",
@@ -52,9 +60,15 @@ fn main() {
             let mut round: BTreeMap<&str, Duration> = BTreeMap::new();
             for (kind, json, opts) in &documents {
                 let t = Instant::now();
-                let pdf = renderer
-                    .render_pdf(&format!("{kind}.typ"), json, opts)
-                    .expect("renders");
+                let template = format!("{kind}.typ");
+                let pdf = if layout_only {
+                    renderer
+                        .render_text(&template, json, opts)
+                        .expect("lays out")
+                        .into_bytes()
+                } else {
+                    renderer.render_pdf(&template, json, opts).expect("renders")
+                };
                 *round.entry(kind).or_default() += t.elapsed();
                 std::hint::black_box(pdf);
             }

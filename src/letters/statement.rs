@@ -113,6 +113,17 @@ fn account_json(ctx: &mut Context) -> Value {
             "Part des règlements imputée sur les intérêts (C. civ. 1343-1)",
         ),
     };
+    // Part of what accrued is waived below (a plan's accessories): what accrued is then
+    // unpaid, not due.
+    let accrued_label = if a.waived.is_zero() {
+        accrued_label
+    } else {
+        match s.regime {
+            Regime::B2b => "Pénalités de retard non réglées",
+            Regime::B2g => "Intérêts moratoires non réglés",
+            Regime::B2c | Regime::C2x => "Intérêts au taux légal non réglés",
+        }
+    };
     let plan = s.plan.as_ref();
     let mut rows = Vec::new();
     if !imputed.is_zero() {
@@ -443,19 +454,19 @@ fn prescription_text(d: &Dossier, l: &InvoiceLine) -> String {
         .filter(|a| restarted && starts(*a));
     let why = match event.map(|e| e.kind) {
         _ if plan_agreed.is_some() => Some(format!(
-            ", délai reparti de l'échéancier accepté le {}, qui vaut reconnaissance de la dette (C. civ. 2240)",
+            ", interrompue par l'échéancier accepté le {}, qui vaut reconnaissance de la dette (C. civ. 2240)",
             date_short_fr(plan_agreed.unwrap_or(started))
         )),
         Some(EventKind::Acknowledgment) => Some(format!(
-            ", délai reparti de la reconnaissance de dette du {} (C. civ. 2240)",
+            ", interrompue par la reconnaissance de dette du {} (C. civ. 2240)",
             date_short_fr(event.map(|e| e.date).unwrap_or(started))
         )),
         Some(EventKind::IpServed) => Some(format!(
-            ", délai reparti de la signification de l'ordonnance du {} (C. civ. 2241)",
+            ", interrompue par la signification de l'ordonnance du {} (C. civ. 2241)",
             date_short_fr(event.map(|e| e.date).unwrap_or(started))
         )),
         Some(EventKind::ReferralFiled) => Some(format!(
-            ", délai reparti du recours juridictionnel du {} (loi n° 68-1250, art. 2)",
+            ", interrompue par le recours juridictionnel du {} (loi n° 68-1250, art. 2)",
             date_short_fr(event.map(|e| e.date).unwrap_or(started))
         )),
         Some(
@@ -465,17 +476,29 @@ fn prescription_text(d: &Dossier, l: &InvoiceLine) -> String {
             | EventKind::InstalmentNotice
             | EventKind::ClaimMemorandum,
         ) => Some(format!(
-            ", délai reparti d'une réclamation écrite du {} (loi n° 68-1250, art. 2)",
+            ", interrompue par la réclamation écrite du {} (loi n° 68-1250, art. 2)",
             date_short_fr(event.map(|e| e.date).unwrap_or(started))
         )),
         None | Some(EventKind::PlanEnded | EventKind::PlanAgreed) if paid => Some(format!(
-            ", délai reparti du paiement partiel du {}, qui vaut reconnaissance de la dette (C. civ. 2240)",
+            ", interrompue par le paiement partiel du {}, qui vaut reconnaissance de la dette (C. civ. 2240)",
             date_short_fr(started)
         )),
         None | Some(EventKind::PlanEnded | EventKind::PlanAgreed) => None,
     };
     match why {
-        Some(w) => s.push_str(&w),
+        // The interruption erases the time run and a new period of the same length starts
+        // (C. civ. 2231); the déchéance quadriennale's, from 1 January after the act.
+        Some(w) if public => {
+            s.push_str(&w);
+            s.push_str(&format!(
+                "\u{a0}; nouveau délai courant du {}",
+                date_long_fr(started)
+            ));
+        }
+        Some(w) => {
+            s.push_str(&w);
+            s.push_str("\u{a0}; nouveau délai de même durée courant de cette date (C. civ. 2231)");
+        }
         None if d.regime() == Regime::B2c => s.push_str(
             ", compté à partir de l'échéance de la facture, date retenue comme celle où le créancier a connu les faits lui permettant d'agir (pour des travaux ou services, le délai court de leur achèvement)",
         ),

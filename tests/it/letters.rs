@@ -732,7 +732,7 @@ fn the_prescription_restart_is_the_act_the_calculation_counted() {
     assert_eq!(inv["number"], "F-2026-007");
     let text = inv["prescription_text"].as_str().unwrap();
     assert!(
-        text.contains("délai reparti du paiement partiel du 20/03/2026"),
+        text.contains("interrompue par le paiement partiel du 20/03/2026"),
         "{text}"
     );
     assert!(!text.contains("68-1250"), "{text}");
@@ -745,13 +745,69 @@ fn the_prescription_restart_is_the_act_the_calculation_counted() {
     let inv = &data.json["statement"]["invoices"][0];
     let text = inv["prescription_text"].as_str().unwrap();
     assert!(
-        text.contains("délai reparti du paiement partiel du 02/03/2026"),
+        text.contains("interrompue par le paiement partiel du 02/03/2026"),
         "{text}"
     );
     assert_eq!(inv["days_late"], "211 jours");
     assert_eq!(
         inv["imputations"][0]["split"],
         "sur le principal (600,00\u{a0}€), au titre de l'échéancier convenu le 02/02/2026"
+    );
+    // A new period of the same length runs from the act (C. civ. 2231).
+    assert!(
+        text.contains("nouveau délai de même durée courant de cette date")
+            && text.ends_with("2231)."),
+        "{text}"
+    );
+
+    // The déchéance quadriennale: a new four years from 1 January after the act (a
+    // formal notice received in 2026 on invoices due in 2025).
+    let mut dz = example("tests/dossiers/b2g-commune");
+    dz.events.push(relance::dossier::Event {
+        date: d("2026-02-10"),
+        kind: relance::dossier::EventKind::FormalNotice,
+        invoice: None,
+        channel: Some(relance::dossier::Channel::RegisteredLetter),
+        piece: None,
+    });
+    let s = compute(&dz, &rules, d("2026-06-30")).unwrap();
+    let data = build(DocKind::Decompte, &dz, &s, &rules).unwrap();
+    let texts: Vec<&str> = data.json["statement"]["invoices"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| i["prescription_text"].as_str().unwrap())
+        .collect();
+    assert!(
+        texts.iter().any(|t| t.contains("interrompue par")
+            && t.contains("nouveau délai courant du 1er\u{a0}janvier 2027")
+            && t.ends_with("janvier 2027.")),
+        "{texts:?}"
+    );
+    assert!(texts.iter().all(|t| !t.contains("2231")), "{texts:?}");
+}
+
+/// What a plan waived is subtracted from what accrued: the relevé never calls the whole
+/// accrued interest "restant dus" above the line that waives part of it.
+#[test]
+fn the_statement_of_account_calls_waived_interest_unpaid_not_due() {
+    let rules = Rules::embedded();
+    let dz = example("tests/dossiers/echeancier-particulier");
+    let s = compute(&dz, &rules, d("2026-06-30")).unwrap();
+    let data = build(DocKind::ReleveDeCompte, &dz, &s, &rules).unwrap();
+    let rows = data.json["account"]["rows"].as_array().expect("rows");
+    let labels: Vec<&str> = rows.iter().map(|r| r["label"].as_str().unwrap()).collect();
+    assert!(
+        labels.contains(&"Accessoires abandonnés par l'échéancier"),
+        "{labels:?}"
+    );
+    assert!(
+        labels.contains(&"Intérêts au taux légal non réglés"),
+        "{labels:?}"
+    );
+    assert!(
+        labels.iter().all(|l| !l.contains("restant dus")),
+        "{labels:?}"
     );
 }
 
