@@ -122,6 +122,9 @@ pub struct Period {
     pub amount: Decimal,
     /// How the rate was obtained, for a reader: "BCE 2,15 % au 01/01/2026 + 10 points".
     pub basis: String,
+    /// The contractual penalty rate was below the legal floor (C. com. L441-10 II), which
+    /// `rate` is.
+    pub floored: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -335,6 +338,7 @@ impl Account<'_> {
 struct Rate {
     rate: Decimal,
     basis: String,
+    floored: bool,
 }
 
 struct Engine<'a> {
@@ -591,6 +595,7 @@ impl<'a> Engine<'a> {
                 rate: rate.rate,
                 amount,
                 basis: rate.basis,
+                floored: rate.floored,
             });
         }
         Ok(())
@@ -694,6 +699,7 @@ impl<'a> Engine<'a> {
                             purpose("the L441-10 penalty rate"),
                         )?;
                         Ok(Rate {
+                            floored: false,
                             rate: ecb + margin,
                             basis: format!(
                                 "BCE {} % au {} + {} points (C. com. L441-10 II)",
@@ -725,6 +731,7 @@ impl<'a> Engine<'a> {
                             ));
                             Ok(Rate {
                                 rate: floor,
+                                floored: true,
                                 basis: format!(
                                     "taux contractuel de {} % l'an porté au minimum légal, {} fois le taux légal de {} % du {} (C. com. L441-10 II)",
                                     rate_string(rate).replace('.', ","),
@@ -735,6 +742,7 @@ impl<'a> Engine<'a> {
                             })
                         } else {
                             Ok(Rate {
+                                floored: false,
                                 rate,
                                 basis: "taux contractuel (C. com. L441-10 II)".to_string(),
                             })
@@ -755,6 +763,7 @@ impl<'a> Engine<'a> {
                     format!("the moratory interest rate of invoice {number}")
                 })?;
                 Ok(Rate {
+                    floored: false,
                     rate: ecb + margin,
                     basis: format!(
                         "BCE {} % au {} + {} points (CCP R2192-31)",
@@ -774,6 +783,7 @@ impl<'a> Engine<'a> {
                     format!("the legal interest of half-year {half} (invoice {number})")
                 })?;
                 Ok(Rate {
+                    floored: false,
                     rate: legal,
                     basis: format!(
                         "taux légal du {}, {column} (C. civ. 1231-6, 1344-1)",

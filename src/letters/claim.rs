@@ -216,7 +216,9 @@ pub(super) fn payment_means(dossier: &Dossier) -> String {
     }
 }
 
-pub(super) fn subject(kind: DocKind, numbers: &[String]) -> String {
+/// The document's subject line. `reminders` is how many reminders the dossier records (on
+/// distinct dates): a firm reminder is the "Deuxième relance" only after exactly one.
+pub(super) fn subject(kind: DocKind, numbers: &[String], reminders: usize) -> String {
     let what = if numbers.len() > 1 {
         format!("factures {}", enumerate_fr(numbers))
     } else {
@@ -224,7 +226,11 @@ pub(super) fn subject(kind: DocKind, numbers: &[String]) -> String {
     };
     match kind {
         DocKind::Relance1 => format!("Rappel de règlement — {what}"),
-        DocKind::Relance2 => format!("Deuxième relance — {what}"),
+        DocKind::Relance2 => match reminders {
+            0 => format!("Relance — {what}"),
+            1 => format!("Deuxième relance — {what}"),
+            _ => format!("Nouvelle relance — {what}"),
+        },
         DocKind::Relance3 => format!("Dernière relance avant mise en demeure — {what}"),
         DocKind::MiseEnDemeure => format!("Mise en demeure de payer — {what}"),
         DocKind::Decompte => "Décompte de la créance".to_string(),

@@ -333,6 +333,7 @@ impl<'a> Context<'a> {
                 .iter()
                 .map(|l| l.number.clone())
                 .collect::<Vec<_>>(),
+            self.facts.reminder_dates().len(),
         );
         let json = json!({
             "document": self.kind.name(),

@@ -154,6 +154,14 @@ impl<'a> Facts<'a> {
         }
     }
 
+    /// The distinct dates of the recorded reminders, in order.
+    pub fn reminder_dates(&self) -> Vec<NaiveDate> {
+        let mut dates: Vec<NaiveDate> = self.reminders.iter().map(|f| f.event.date).collect();
+        dates.sort();
+        dates.dedup();
+        dates
+    }
+
     /// "notre relance du 20 mars 2026" / "nos relances des 20 février et 16 mars 2026";
     /// empty without a recorded reminder.
     /// `voice` is "notre"/"nos" or "ma"/"mes" (an individual creditor writes "je"), or "la"/"les"
@@ -173,18 +181,29 @@ impl<'a> Facts<'a> {
         }
         // Some reminder concerned only the invoices already due on its date: each is named
         // with them, "nos relances du 15 janvier 2026 (facture n° A) et du 10 mars 2026".
-        let each: Vec<String> = self
-            .reminders
+        // Uncited, consecutive reminders on the same invoices are named once: "nos relances
+        // des 8 mars, 20 mars et 2 avril 2026 (facture n° F-101)".
+        let mut groups: Vec<(Vec<NaiveDate>, String)> = Vec::new();
+        for f in &self.reminders {
+            let r = refs(f.only.as_deref(), f.exhibit.filter(|_| cited));
+            match groups.last_mut() {
+                Some((dates, last)) if !cited && *last == r => {
+                    if dates.last() != Some(&f.event.date) {
+                        dates.push(f.event.date);
+                    }
+                }
+                _ => groups.push((vec![f.event.date], r)),
+            }
+        }
+        let each: Vec<String> = groups
             .iter()
-            .map(|f| {
-                format!(
-                    "du {}{}",
-                    date_long_fr(f.event.date),
-                    refs(f.only.as_deref(), f.exhibit.filter(|_| cited))
-                )
+            .map(|(dates, r)| match dates.len() {
+                1 => format!("du {}{r}", date_long_fr(dates[0])),
+                _ => format!("des {}{r}", dates_fr(dates)),
             })
             .collect();
-        match each.len() {
+        let dates: usize = groups.iter().map(|(d, _)| d.len()).sum();
+        match dates {
             1 => format!("{one} relance {}", each[0]),
             _ => format!("{many} relances {}", super::wording::enumerate_fr(&each)),
         }

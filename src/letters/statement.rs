@@ -113,9 +113,18 @@ fn account_json(ctx: &mut Context) -> Value {
             "Part des règlements imputée sur les intérêts (C. civ. 1343-1)",
         ),
     };
-    // Part of what accrued is waived below (a plan's accessories): what accrued is then
-    // unpaid, not due.
-    let accrued_label = if a.waived.is_zero() {
+    // A consumer's waived interest stays waived for good (spec §6, C. conso. R212-2 3°): the
+    // relevé states only the interest still due, not a sum it then takes back.
+    let consumer_waiver =
+        s.regime == Regime::B2c && !a.waived.is_zero() && accrued_left >= a.waived;
+    let (accrued_left, waived) = if consumer_waiver {
+        (accrued_left - a.waived, Decimal::ZERO)
+    } else {
+        (accrued_left, a.waived)
+    };
+    // Part of what accrued is waived below (a plan's accessories, conditionally): what
+    // accrued is then unpaid, not due.
+    let accrued_label = if waived.is_zero() {
         accrued_label
     } else {
         match s.regime {
@@ -144,7 +153,7 @@ fn account_json(ctx: &mut Context) -> Value {
     if !indemnities_left.is_zero() {
         rows.push(json!({"label": "Indemnités forfaitaires pour frais de recouvrement", "amount": euros_fr(indemnities_left), "strong": false}));
     }
-    if !a.waived.is_zero() {
+    if !waived.is_zero() {
         // b2c: what the plan waived stays waived, kept or not (spec §6, C. conso. R212-2 3°).
         let label = match plan.map(|p| &p.status) {
             _ if s.regime == Regime::B2c => "Accessoires abandonnés par l'échéancier",
@@ -153,7 +162,7 @@ fn account_json(ctx: &mut Context) -> Value {
             }
             _ => "Accessoires remis par l'échéancier",
         };
-        rows.push(json!({"label": label, "amount": minus(a.waived), "strong": false}));
+        rows.push(json!({"label": label, "amount": minus(waived), "strong": false}));
     }
     let state = match a.balance.cmp(&Decimal::ZERO) {
         std::cmp::Ordering::Greater => "due",
@@ -422,10 +431,9 @@ fn rule_text(r: &RuleUse, regime: Regime) -> String {
 /// (C. civ. 2240, 2241) or, for a consumer, that it is counted from the due date.
 fn prescription_text(d: &Dossier, l: &InvoiceLine) -> String {
     let p = &l.prescription;
-    let mut s = format!(
-        "Prescription : action possible jusqu'au {} inclus ({})",
-        date_short_fr(p.expires_on),
-        p.basis
+    let until = format!(
+        "action possible jusqu'au {} inclus",
+        date_short_fr(p.expires_on)
     );
     let started = p.started_on;
     // The déchéance quadriennale starts again on 1 January after the interrupting act.
@@ -454,19 +462,19 @@ fn prescription_text(d: &Dossier, l: &InvoiceLine) -> String {
         .filter(|a| restarted && starts(*a));
     let why = match event.map(|e| e.kind) {
         _ if plan_agreed.is_some() => Some(format!(
-            ", interrompue par l'échéancier accepté le {}, qui vaut reconnaissance de la dette (C. civ. 2240)",
+            " interrompue par l'échéancier accepté le {}, qui vaut reconnaissance de la dette (C. civ. 2240)",
             date_short_fr(plan_agreed.unwrap_or(started))
         )),
         Some(EventKind::Acknowledgment) => Some(format!(
-            ", interrompue par la reconnaissance de dette du {} (C. civ. 2240)",
+            " interrompue par la reconnaissance de dette du {} (C. civ. 2240)",
             date_short_fr(event.map(|e| e.date).unwrap_or(started))
         )),
         Some(EventKind::IpServed) => Some(format!(
-            ", interrompue par la signification de l'ordonnance du {} (C. civ. 2241)",
+            " interrompue par la signification de l'ordonnance du {} (C. civ. 2241)",
             date_short_fr(event.map(|e| e.date).unwrap_or(started))
         )),
         Some(EventKind::ReferralFiled) => Some(format!(
-            ", interrompue par le recours juridictionnel du {} (loi n° 68-1250, art. 2)",
+            " interrompue par le recours juridictionnel du {} (loi n° 68-1250, art. 2)",
             date_short_fr(event.map(|e| e.date).unwrap_or(started))
         )),
         Some(
@@ -476,36 +484,37 @@ fn prescription_text(d: &Dossier, l: &InvoiceLine) -> String {
             | EventKind::InstalmentNotice
             | EventKind::ClaimMemorandum,
         ) => Some(format!(
-            ", interrompue par la réclamation écrite du {} (loi n° 68-1250, art. 2)",
+            " interrompue par la réclamation écrite du {} (loi n° 68-1250, art. 2)",
             date_short_fr(event.map(|e| e.date).unwrap_or(started))
         )),
         None | Some(EventKind::PlanEnded | EventKind::PlanAgreed) if paid => Some(format!(
-            ", interrompue par le paiement partiel du {}, qui vaut reconnaissance de la dette (C. civ. 2240)",
+            " interrompue par le paiement partiel du {}, qui vaut reconnaissance de la dette (C. civ. 2240)",
             date_short_fr(started)
         )),
         None | Some(EventKind::PlanEnded | EventKind::PlanAgreed) => None,
     };
-    match why {
+    // "Prescription (C. com. L110-4) interrompue par …, nouveau délai … : action possible
+    // jusqu'au …": what is interrupted is the prescription, not the action.
+    let s = match why {
         // The interruption erases the time run and a new period of the same length starts
         // (C. civ. 2231); the déchéance quadriennale's, from 1 January after the act.
-        Some(w) if public => {
-            s.push_str(&w);
-            s.push_str(&format!(
-                "\u{a0}; nouveau délai courant du {}",
-                date_long_fr(started)
-            ));
-        }
-        Some(w) => {
-            s.push_str(&w);
-            s.push_str("\u{a0}; nouveau délai de même durée courant de cette date (C. civ. 2231)");
-        }
-        None if d.regime() == Regime::B2c => s.push_str(
-            ", compté à partir de l'échéance de la facture, date retenue comme celle où le créancier a connu les faits lui permettant d'agir (pour des travaux ou services, le délai court de leur achèvement)",
+        Some(w) if public => format!(
+            "Prescription ({}){w}\u{a0}; nouveau délai courant du {}\u{a0}: {until}",
+            p.basis,
+            date_long_fr(started)
         ),
-        None => {}
-    }
-    s.push('.');
-    typo_fr(&s)
+        Some(w) => format!(
+            "Prescription ({}){w}\u{a0}; nouveau délai de même durée courant de cette date (C. civ. 2231)\u{a0}: {until}",
+            p.basis
+        ),
+        // What the calculation did, and nothing else (spec §3: from the due date).
+        None if d.regime() == Regime::B2c => format!(
+            "Prescription\u{a0}: {until} ({}), délai de deux ans compté de l'échéance de la facture",
+            p.basis
+        ),
+        None => format!("Prescription\u{a0}: {until} ({})", p.basis),
+    };
+    typo_fr(&format!("{s}."))
 }
 
 /// What the court should know about the figures, in French: a contractual rate below the
@@ -513,7 +522,8 @@ fn prescription_text(d: &Dossier, l: &InvoiceLine) -> String {
 fn observations(ctx: &Context) -> Vec<String> {
     let mut out = Vec::new();
     // The floor, once for the statement: "8,28 % l'an au 2ᵉ semestre 2025 et 7,86 % l'an au
-    // 1ᵉʳ semestre 2026" (the periods' basis names the contractual rate and the floor's terms).
+    // 1ᵉʳ semestre 2026" (each floored period's basis names the contractual rate and the
+    // floor's terms).
     let mut floors: Vec<String> = Vec::new();
     for l in &ctx.statement.invoices {
         for p in &l.periods {
@@ -522,7 +532,7 @@ fn observations(ctx: &Context) -> Vec<String> {
                 percent_fr(p.rate),
                 crate::calc::calendar::HalfYear::of(p.from).fr()
             );
-            if p.basis.starts_with("taux contractuel de") && !floors.contains(&floor) {
+            if p.floored && !floors.contains(&floor) {
                 floors.push(floor);
             }
         }

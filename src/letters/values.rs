@@ -133,6 +133,7 @@ impl Context<'_> {
             "pieces_listed",
             match self.pieces.len() {
                 1 => "une pièce, listée ci-après".to_string(),
+                2 => "pièces n°\u{a0}1 et 2, listées ci-après".to_string(),
                 n => format!("pièces numérotées de 1 à {n}, listées ci-après"),
             },
         );

@@ -226,6 +226,17 @@ pub(super) fn words(n: usize, kind: ClaimKind, settled: bool, partly: bool) -> s
         ),
         "these": pick("cette facture", "ces factures", "ce loyer", "ces loyers"),
         "of_following": pick("de la facture suivante", "des factures suivantes", "du loyer suivant", "des loyers suivants"),
+        // After a reminder, which came after the due date: "impayées malgré la relance".
+        "unpaid_despite": if partly {
+            pick(
+                "demeurée impayée, en tout ou partie,",
+                "demeurées impayées, en tout ou partie,",
+                "demeuré impayé, en tout ou partie,",
+                "demeurés impayés, en tout ou partie,",
+            )
+        } else {
+            pick("demeurée impayée", "demeurées impayées", "demeuré impayé", "demeurés impayés")
+        },
         "unpaid_at_due": if partly {
             pick(
                 "demeurée impayée, en tout ou partie, à son échéance",

@@ -724,6 +724,8 @@ fn no_exhibit_is_dated_after_the_document() {
 /// does; the public-law rule (loi 68-1250) is never cited against a private debtor.
 #[test]
 fn the_prescription_restart_is_the_act_the_calculation_counted() {
+    // The wording, whatever the no-break spaces of French typography.
+    let flat = |t: &str| t.replace(['\u{a0}', '\u{202f}'], " ");
     let rules = Rules::embedded();
     let dz = example("tests/dossiers/facture-contestee");
     let s = compute(&dz, &rules, d("2026-06-30")).unwrap();
@@ -755,8 +757,10 @@ fn the_prescription_restart_is_the_act_the_calculation_counted() {
     );
     // A new period of the same length runs from the act (C. civ. 2231).
     assert!(
-        text.contains("nouveau délai de même durée courant de cette date")
-            && text.ends_with("2231)."),
+        flat(text).starts_with("Prescription (C. conso. L218-2) interrompue par")
+            && flat(text)
+                .contains("nouveau délai de même durée courant de cette date (C. civ. 2231)")
+            && flat(text).ends_with("action possible jusqu'au 02/03/2028 inclus."),
         "{text}"
     );
 
@@ -781,34 +785,33 @@ fn the_prescription_restart_is_the_act_the_calculation_counted() {
     assert!(
         texts.iter().any(|t| t.contains("interrompue par")
             && t.contains("nouveau délai courant du 1er\u{a0}janvier 2027")
-            && t.ends_with("janvier 2027.")),
+            && t.ends_with("action possible jusqu'au 31/12/2030 inclus.")),
         "{texts:?}"
     );
     assert!(texts.iter().all(|t| !t.contains("2231")), "{texts:?}");
 }
 
-/// What a plan waived is subtracted from what accrued: the relevé never calls the whole
-/// accrued interest "restant dus" above the line that waives part of it.
+/// What a consumer's plan waived stays waived for good (spec §6, C. conso. R212-2 3°): the
+/// relevé claims only the interest left due, never the whole accrued interest above a line
+/// that takes part of it back.
 #[test]
-fn the_statement_of_account_calls_waived_interest_unpaid_not_due() {
+fn the_statement_of_account_claims_only_the_interest_a_plan_left_due() {
     let rules = Rules::embedded();
     let dz = example("tests/dossiers/echeancier-particulier");
     let s = compute(&dz, &rules, d("2026-06-30")).unwrap();
     let data = build(DocKind::ReleveDeCompte, &dz, &s, &rules).unwrap();
-    let rows = data.json["account"]["rows"].as_array().expect("rows");
-    let labels: Vec<&str> = rows.iter().map(|r| r["label"].as_str().unwrap()).collect();
-    assert!(
-        labels.contains(&"Accessoires abandonnés par l'échéancier"),
-        "{labels:?}"
+    let rows: Vec<(&str, &str)> = data.json["account"]["rows"]
+        .as_array()
+        .expect("rows")
+        .iter()
+        .map(|r| (r["label"].as_str().unwrap(), r["amount"].as_str().unwrap()))
+        .collect();
+    // 11,18 € accrued, 6,44 € of it waived.
+    assert_eq!(
+        rows,
+        vec![("Intérêts au taux légal restant dus", "4,74\u{a0}€")]
     );
-    assert!(
-        labels.contains(&"Intérêts au taux légal non réglés"),
-        "{labels:?}"
-    );
-    assert!(
-        labels.iter().all(|l| !l.contains("restant dus")),
-        "{labels:?}"
-    );
+    assert_eq!(data.json["account"]["balance"], "1\u{202f}204,74\u{a0}€");
 }
 
 /// Against a consumer before any formal notice nothing accrues (C. civ. 1231-6, 1344-1): the
@@ -825,4 +828,60 @@ fn a_consumer_reminder_without_accessories_claims_only_the_principal() {
     let s = compute(&example, &rules, d("2026-03-20")).unwrap();
     let data = build(DocKind::Relance2, &example, &s, &rules).unwrap();
     assert_eq!(data.json["has_accessories"], true);
+}
+
+/// A reminder's subject and words never state a past the dossier does not hold: "Deuxième
+/// relance" after exactly one recorded reminder, "une dernière fois" only after one, and
+/// reminders on the same invoice named once.
+#[test]
+fn a_reminder_states_only_the_reminders_the_dossier_records() {
+    use relance::documents::{RenderOptions, Renderer, render_email};
+    let rules = Rules::embedded();
+    let as_of = d("2026-06-30");
+    let subject = |name: &str, kind: DocKind| {
+        let dz = example(name);
+        let s = compute(&dz, &rules, as_of).unwrap();
+        let data = build(kind, &dz, &s, &rules).unwrap();
+        data.json["subject"].as_str().unwrap().to_owned()
+    };
+    // No reminder recorded, one, two.
+    assert!(
+        subject("tests/dossiers/echeancier-frais", DocKind::Relance2).starts_with("Relance — ")
+    );
+    assert!(
+        subject("tests/dossiers/b2g-commune", DocKind::Relance2).starts_with("Deuxième relance — ")
+    );
+    assert!(
+        subject("tests/dossiers/relances-seules", DocKind::Relance2)
+            .starts_with("Nouvelle relance — ")
+    );
+
+    // "Une dernière fois" only after a reminder, in the letter and in its email.
+    for (name, last) in [
+        ("tests/dossiers/echeancier-frais", false),
+        ("tests/dossiers/relances-seules", true),
+    ] {
+        let dz = example(name);
+        let s = compute(&dz, &rules, as_of).unwrap();
+        let data = build(DocKind::Relance3, &dz, &s, &rules).unwrap();
+        let opts = RenderOptions::new(data.date, data.reference.clone());
+        let text = Renderer::embedded()
+            .render_text("relance-3.typ", &data.json, &opts)
+            .unwrap()
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ");
+        let email = render_email("relance-3", &data.json).unwrap();
+        assert_eq!(text.contains("une dernière fois"), last, "{name}: {text}");
+        assert_eq!(email.contains("une dernière fois"), last, "{name}: {email}");
+        assert!(!text.contains("démarche contentieuse"), "{name}: {text}");
+    }
+
+    // Three reminders on the same invoice: its number said once.
+    let dz = example("tests/dossiers/echeancier-propose");
+    let s = compute(&dz, &rules, as_of).unwrap();
+    let data = build(DocKind::Relance2, &dz, &s, &rules).unwrap();
+    let reminders = data.json["facts"]["reminders"].as_str().unwrap();
+    assert_eq!(reminders.matches("F-101").count(), 1, "{reminders}");
+    assert!(reminders.starts_with("nos relances des "), "{reminders}");
 }

@@ -203,6 +203,7 @@ impl Plan<'_> {
                     "taux légal du {}, autres cas, après la fin de l'échéancier (C. civ. 1231-6, 1344-1)",
                     half.fr()
                 ),
+                floored: false,
             });
         }
         Ok(())
