@@ -265,10 +265,11 @@ impl<'a> Context<'a> {
         for l in &self.lines {
             for i in &l.imputations {
                 // A payment naming no invoice says so: the debtor did not choose this one.
-                let unnamed = if i.named {
-                    ""
-                } else {
-                    ", sans désignation par le débiteur,"
+                // A letter speaks to the debtor; a court document of it.
+                let unnamed = match (i.named, self.kind.is_letter()) {
+                    (true, _) => "",
+                    (false, true) => ", sans indication de votre part de la facture réglée,",
+                    (false, false) => ", sans désignation par le débiteur,",
                 };
                 out.push(typo_fr(&format!(
                     "Règlement du {}{unnamed} imputé sur {item} n°\u{a0}{} : {}, {}",

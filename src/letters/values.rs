@@ -9,7 +9,7 @@ use super::parties::{creditor_identification, debtor_identification};
 use super::wording::{enumerate_fr, typo_fr};
 use super::{FilledMention, LetterError};
 use crate::documents::format::{format_date_long as date_long_fr, format_eur as euros_fr};
-use crate::dossier::{ClaimKind, Regime};
+use crate::dossier::{ClaimKind, PenaltyRate, Regime};
 use crate::rules::Rules;
 use crate::rules::mentions::Mention;
 
@@ -18,6 +18,38 @@ use crate::rules::mentions::Mention;
 pub(super) const OPTIONAL_VALUES: &[&str] = &["consumer_mediator"];
 
 impl Context<'_> {
+    /// What the penalties run at after the letter's half-year, whose rate is the last the
+    /// statement shows: the L441-10 II rate changes every half-year. Empty when nothing
+    /// accrues any more (nothing outstanding, an insolvency), or when the rule is missing
+    /// at the letter's date (nothing is guessed).
+    fn penalties_after(&self, rules: &Rules) -> String {
+        if self.statement.totals.outstanding.is_zero()
+            || self.dossier.debtor.insolvency_opened.is_some()
+        {
+            return String::new();
+        }
+        let value = |id: &str| {
+            rules
+                .value(id, self.date, String::new)
+                .ok()
+                .map(|(_, v)| v.value.normalize().to_string())
+        };
+        match self.dossier.terms.penalty_rate {
+            PenaltyRate::Default => value("l441-10-margin").map(|margin| {
+                format!(
+                    ", puis, pour chaque semestre suivant, au taux de refinancement de la Banque centrale européenne en vigueur au 1er janvier ou au 1er juillet, majoré de {margin} points"
+                )
+            }),
+            PenaltyRate::Contractual(rate) => value("l441-10-floor-factor").map(|factor| {
+                format!(
+                    ", puis, pour chaque semestre suivant, au taux contractuel de {} l'an ou, s'il est supérieur, au taux égal à {factor} fois le taux de l'intérêt légal du semestre",
+                    crate::documents::format::format_percent(rate)
+                )
+            }),
+        }
+        .unwrap_or_default()
+    }
+
     pub(super) fn mention_values(&self, rules: &Rules) -> BTreeMap<&'static str, String> {
         let dossier = self.dossier;
         let t = &self.statement.totals;
@@ -76,7 +108,7 @@ impl Context<'_> {
         if !rates.is_empty() {
             let rate = enumerate_fr(&rates);
             match self.regime {
-                Regime::B2b => values.insert("penalty_rate", rate),
+                Regime::B2b => values.insert("penalty_rate", rate + &self.penalties_after(rules)),
                 _ => values.insert("moratory_rate", rate),
             };
         }
