@@ -241,6 +241,13 @@ pub(super) fn data(ctx: &mut Context, rules: &Rules) -> Result<Map<String, Value
         payment_exhibits(ctx);
         plan_exhibits(ctx);
     }
+    // An exhibit list that lists nothing is not a document anyone files or serves.
+    if ctx.kind == DocKind::Bordereau && ctx.pieces.is_empty() {
+        return Err(LetterError::Refused {
+            document: ctx.kind.name(),
+            why: "the dossier holds no exhibit (no `piece` on an invoice, payment or event, no [[exhibits]]): an exhibit list would list nothing".to_string(),
+        });
+    }
     let mut m = Map::new();
     m.insert("claim_basis".into(), json!(ctx.claim_basis));
     m.insert(

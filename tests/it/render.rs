@@ -42,10 +42,10 @@ fn every_mandatory_mention_is_printed_in_every_document() {
         let s = compute(&dz, &rules, d(as_of)).unwrap();
         for kind in DocKind::for_dossier(&dz) {
             let data = match build(kind, &dz, &s, &rules) {
-                // A request without exhibit, or claiming a disputed invoice, is refused
-                // (tests/it/letters.rs pins which).
+                // A request without exhibit, or claiming a disputed invoice, and an exhibit
+                // list without exhibit are refused (tests/it/letters.rs pins which).
                 Err(relance::letters::LetterError::Refused { .. })
-                    if kind == DocKind::RequeteInjonction =>
+                    if matches!(kind, DocKind::RequeteInjonction | DocKind::Bordereau) =>
                 {
                     continue;
                 }
