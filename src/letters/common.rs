@@ -243,9 +243,15 @@ impl<'a> Context<'a> {
                 || self.facts.first_formal_notice().is_some())
             .then_some("les intérêts au taux légal"),
         };
+        // Moratory interest runs on the principal left unpaid (CCP L2192-13; spec §3), and
+        // the public accountant pays the principal first: it stops with the principal.
+        let until = match self.regime {
+            Regime::B2g => "jusqu'au paiement du principal",
+            _ => "jusqu'à parfait paiement",
+        };
         match running {
             Some(r) => format!(
-                "arrêtée au {}, outre {r} courant jusqu'à parfait paiement",
+                "arrêtée au {}, outre {r} courant {until}",
                 date_long_fr(self.date)
             ),
             None => format!("arrêtée au {}", date_long_fr(self.date)),

@@ -89,8 +89,15 @@ pub(super) fn debtor_identification(d: &Dossier, address: &[String]) -> String {
                 .as_deref()
                 .or((b.kind == DebtorKind::PublicBody).then_some(address));
             match office {
+                // A company's registered office is its "siège social"; a public person has a
+                // seat, not a siège social.
                 Some(office) => s.push_str(&format!(
-                    ", dont le siège est situé {}",
+                    ", dont le siège{} est situé {}",
+                    if b.kind == DebtorKind::PublicBody {
+                        ""
+                    } else {
+                        " social"
+                    },
                     seat(&b.name, office)
                 )),
                 None => s.push_str(&format!(", dont l'adresse est {}", seat(&b.name, address))),
