@@ -406,6 +406,16 @@ fn end(ctx: &mut Context) -> Result<Map<String, Value>, LetterError> {
     m.insert("registered_mail".into(), json!(true));
     m.insert("plan".into(), plan_json(state));
     m.insert("ended_on".into(), json!(date_long_fr(*on)));
+    // b2c: the interest the plan waived stays waived (spec §6), said with its amount.
+    let waived = ctx.statement.totals.waived;
+    m.insert(
+        "waived".into(),
+        json!(if waived.is_zero() {
+            String::new()
+        } else {
+            euros_fr(waived)
+        }),
+    );
     m.insert("cause".into(), cause);
     m.insert("by_notice".into(), json!(by_notice));
     m.insert("by_automatic".into(), json!(automatic));
