@@ -89,7 +89,12 @@ pub(super) fn imputation_split(i: &Imputed, regime: Regime) -> String {
 /// 15/02/2026 au 30/06/2026". When the dates of two rates overlap (a public buyer's rate is
 /// fixed by the half-year each delay started in, CCP R2192-31), each names its invoices, so
 /// that no reader takes two rates for one period.
-pub(super) fn rates_applied(lines: &[&InvoiceLine]) -> Vec<String> {
+///
+/// A letter passes its statement's date as `running_at`: a rate still running on it is
+/// said "depuis le 01/01/2026", not "du 01/01/2026 au 30/06/2026", which would read as a
+/// rate that stopped (a public buyer's runs to the payment of the principal, a half-year's
+/// to its end). The décompte, which states what it computed, passes `None`.
+pub(super) fn rates_applied(lines: &[&InvoiceLine], running_at: Option<NaiveDate>) -> Vec<String> {
     struct Seen<'a> {
         key: String,
         from: NaiveDate,
@@ -149,12 +154,16 @@ pub(super) fn rates_applied(lines: &[&InvoiceLine]) -> Vec<String> {
             } else {
                 String::new()
             };
-            format!(
-                "{}{whose} du {} au {}",
-                s.key,
-                date_short_fr(s.from),
-                date_short_fr(s.to)
-            )
+            if Some(s.to) == running_at {
+                format!("{}{whose} depuis le {}", s.key, date_short_fr(s.from))
+            } else {
+                format!(
+                    "{}{whose} du {} au {}",
+                    s.key,
+                    date_short_fr(s.from),
+                    date_short_fr(s.to)
+                )
+            }
         })
         .collect()
 }

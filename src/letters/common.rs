@@ -399,7 +399,7 @@ impl<'a> Context<'a> {
             "facts": self.facts_json(),
             "as_of_clause": self.as_of_clause(),
             "imputations": self.imputations(),
-            "rates": rates_applied(&self.lines),
+            "rates": rates_applied(&self.lines, Some(self.statement.as_of)),
             "invoices": self.invoices_json(),
             // Whether anything beyond the principal is claimed: against a consumer, nothing
             // accrues before a formal notice (C. civ. 1231-6, 1344-1).

@@ -355,7 +355,7 @@ fn statement_json(ctx: &Context) -> Value {
             "overpaid": euros_fr(t.overpaid),
         },
         "summary": summary,
-        "rates": rates_applied(&lines),
+        "rates": rates_applied(&lines, None),
         "rules": s.rules.iter().map(|r| json!({
             "text": typo_fr(&rule_text(r, s.regime)),
             "source": r.source,

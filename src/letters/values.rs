@@ -104,7 +104,7 @@ impl Context<'_> {
         }
         // Every rate that applied to the claimed invoices, each with its basis and, when
         // there are several, the dates it applied.
-        let rates = rates_applied(&self.lines);
+        let rates = rates_applied(&self.lines, Some(self.statement.as_of));
         if !rates.is_empty() {
             let rate = enumerate_fr(&rates);
             match self.regime {
