@@ -311,6 +311,14 @@ fn statement_json(ctx: &Context) -> Value {
     }
     json!({
         "as_of": date_long_fr(s.as_of),
+        // "TTC" says VAT is included: not of a rent, nor of what a private person bills.
+        "principal_label": if d.creditor.kind == crate::dossier::CreditorKind::Company
+            && d.terms.claims != ClaimKind::Rents
+        {
+            "Principal TTC"
+        } else {
+            "Principal"
+        },
         "invoices": s.invoices.iter().map(|l| json!({
             "number": l.number,
             "title": format!("{item} n°\u{a0}{}", l.number),

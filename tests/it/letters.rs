@@ -886,3 +886,19 @@ fn a_reminder_states_only_the_reminders_the_dossier_records() {
     assert_eq!(reminders.matches("F-101").count(), 1, "{reminders}");
     assert!(reminders.starts_with("nos relances des "), "{reminders}");
 }
+
+/// "TTC" says VAT is included: the décompte says it of a company's invoices, not of what a
+/// private person claims.
+#[test]
+fn the_statement_says_ttc_only_of_a_companys_invoices() {
+    let rules = Rules::embedded();
+    for (name, label) in [
+        ("examples/atelier-martin", "Principal TTC"),
+        ("tests/dossiers/c2x-particulier", "Principal"),
+    ] {
+        let dz = example(name);
+        let s = compute(&dz, &rules, d("2026-06-30")).unwrap();
+        let data = build(DocKind::Decompte, &dz, &s, &rules).unwrap();
+        assert_eq!(data.json["statement"]["principal_label"], label, "{name}");
+    }
+}
