@@ -11,7 +11,8 @@ use crate::documents::format::{
     format_date_long as date_long_fr, format_date_short as date_short_fr, format_eur as euros_fr,
     format_percent as percent_fr,
 };
-use crate::dossier::{ClaimKind, Dossier, Imputation, Regime};
+use crate::dossier::{ClaimKind, Dossier, Imputation, PenaltyRate, Regime};
+use crate::rules::Rules;
 
 /// A claim line's penalties or interest and its indemnity as the claim table shows them: net
 /// of what payments covered and of what a payment plan waived (spec §6, the accessories
@@ -250,5 +251,33 @@ pub(super) fn subject(kind: DocKind, numbers: &[String], reminders: usize) -> St
         DocKind::PropositionEcheancier => format!("Proposition d'échéancier de paiement — {what}"),
         DocKind::RelanceEcheance => format!("Échéance impayée de votre échéancier — {what}"),
         DocKind::DecheanceDuTerme => format!("Déchéance du terme de votre échéancier — {what}"),
+    }
+}
+
+/// The L441-10 II penalty rate as the law or the contract sets it, every half-year, for what
+/// accrues after a document's date: "au taux de refinancement de la Banque centrale
+/// européenne en vigueur au 1er janvier pour le premier semestre et au 1er juillet pour le
+/// second, majoré de 10 points", or the contractual rate against its floor. The margin and
+/// the floor's factor come from the rules in force on `date`; `None` when one is missing
+/// (nothing is guessed).
+pub(super) fn penalty_rate_terms(d: &Dossier, rules: &Rules, date: NaiveDate) -> Option<String> {
+    let value = |id: &str| {
+        rules
+            .value(id, date, String::new)
+            .ok()
+            .map(|(_, v)| v.value.normalize().to_string())
+    };
+    match d.terms.penalty_rate {
+        PenaltyRate::Default => value("l441-10-margin").map(|margin| {
+            format!(
+                "au taux de refinancement de la Banque centrale européenne en vigueur au 1er janvier pour le premier semestre et au 1er juillet pour le second, majoré de {margin} points"
+            )
+        }),
+        PenaltyRate::Contractual(rate) => value("l441-10-floor-factor").map(|factor| {
+            format!(
+                "au taux contractuel de {} l'an ou, s'il est supérieur, au taux égal à {factor} fois le taux de l'intérêt légal du semestre",
+                crate::documents::format::format_percent(rate)
+            )
+        }),
     }
 }

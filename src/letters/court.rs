@@ -9,7 +9,7 @@ use super::common::Context;
 use super::facts::PieceSource;
 use super::wording::{city, typo_fr};
 use crate::courts::Jurisdiction;
-use crate::dossier::{EventKind, ExhibitKind, PenaltyRate, Regime};
+use crate::dossier::{EventKind, ExhibitKind, Regime};
 use crate::rules::Rules;
 
 /// A request for an injonction de payer is heard without the debtor: it is refused when the
@@ -311,21 +311,14 @@ pub(super) fn data(ctx: &mut Context, rules: &Rules) -> Result<Map<String, Value
 /// What the request asks for after the statement's date, by regime: the rate described by
 /// its rule (the L441-10 rate changes every half-year), not frozen at today's value.
 fn interest_after(ctx: &Context, rules: &Rules) -> String {
-    let value = |id: &str| {
-        rules
-            .value(id, ctx.date, String::new)
-            .ok()
-            .map(|(_, v)| v.value.normalize().to_string())
-    };
     let after = format!(
         "à compter du {}",
         crate::documents::format::format_date_long(ctx.date.succ_opt().unwrap_or(ctx.date))
     );
     match ctx.regime {
-        Regime::B2b => match (ctx.dossier.terms.penalty_rate, value("l441-10-margin"), value("l441-10-floor-factor")) {
-            (PenaltyRate::Default, Some(margin), _) => format!("pénalités de retard sur le principal restant dû {after}, au taux de refinancement de la Banque centrale européenne en vigueur au 1er janvier pour le premier semestre et au 1er juillet pour le second, majoré de {margin} points (C. com. L441-10 II)"),
-            (PenaltyRate::Contractual(r), _, Some(factor)) => format!("pénalités de retard sur le principal restant dû {after}, au taux contractuel de {} l'an, ou au taux de {factor} fois le taux de l'intérêt légal du semestre s'il est supérieur (C. com. L441-10 II)", crate::documents::format::format_percent(r)),
-            _ => format!("pénalités de retard de l'article L441-10 du code de commerce sur le principal restant dû {after}"),
+        Regime::B2b => match super::claim::penalty_rate_terms(ctx.dossier, rules, ctx.date) {
+            Some(terms) => format!("pénalités de retard sur le principal restant dû {after}, {terms} (C. com. L441-10 II)"),
+            None => format!("pénalités de retard de l'article L441-10 du code de commerce sur le principal restant dû {after}"),
         },
         Regime::B2g => match moratory_rates(&ctx.lines) {
             Some(rates) => format!("intérêts moratoires {rates} sur le principal restant dû {after} (CCP R2192-31)"),

@@ -171,8 +171,7 @@ impl<'a> Facts<'a> {
         // A court document cites each reminder's exhibit, so the dates are then said one by one.
         let cited = voice == Voice::Third && self.reminders.iter().any(|f| f.exhibit.is_some());
         if !cited && self.reminders.iter().all(|f| f.only.is_none()) {
-            let mut dates: Vec<NaiveDate> = self.reminders.iter().map(|f| f.event.date).collect();
-            dates.dedup();
+            let dates = self.reminder_dates();
             return match dates.len() {
                 0 => String::new(),
                 1 => format!("{one} relance du {}", dates_fr(&dates)),

@@ -517,7 +517,7 @@ fn prescription_text(d: &Dossier, l: &InvoiceLine) -> String {
         ),
         // What the calculation did, and nothing else (spec §3: from the due date).
         None if d.regime() == Regime::B2c => format!(
-            "Prescription\u{a0}: {until} ({}), délai de deux ans compté de l'échéance de la facture",
+            "Prescription\u{a0}: {until} ({}), délai compté de l'échéance de la facture",
             p.basis
         ),
         None => format!("Prescription\u{a0}: {until} ({})", p.basis),

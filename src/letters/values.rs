@@ -9,7 +9,7 @@ use super::parties::{creditor_identification, debtor_identification};
 use super::wording::{enumerate_fr, typo_fr};
 use super::{FilledMention, LetterError};
 use crate::documents::format::{format_date_long as date_long_fr, format_eur as euros_fr};
-use crate::dossier::{ClaimKind, PenaltyRate, Regime};
+use crate::dossier::{ClaimKind, Regime};
 use crate::rules::Rules;
 use crate::rules::mentions::Mention;
 
@@ -28,26 +28,9 @@ impl Context<'_> {
         {
             return String::new();
         }
-        let value = |id: &str| {
-            rules
-                .value(id, self.date, String::new)
-                .ok()
-                .map(|(_, v)| v.value.normalize().to_string())
-        };
-        match self.dossier.terms.penalty_rate {
-            PenaltyRate::Default => value("l441-10-margin").map(|margin| {
-                format!(
-                    ", puis, pour chaque semestre suivant, au taux de refinancement de la Banque centrale européenne en vigueur au 1er janvier ou au 1er juillet, majoré de {margin} points"
-                )
-            }),
-            PenaltyRate::Contractual(rate) => value("l441-10-floor-factor").map(|factor| {
-                format!(
-                    ", puis, pour chaque semestre suivant, au taux contractuel de {} l'an ou, s'il est supérieur, au taux égal à {factor} fois le taux de l'intérêt légal du semestre",
-                    crate::documents::format::format_percent(rate)
-                )
-            }),
-        }
-        .unwrap_or_default()
+        super::claim::penalty_rate_terms(self.dossier, rules, self.date)
+            .map(|terms| format!(", puis, pour chaque semestre suivant, {terms}"))
+            .unwrap_or_default()
     }
 
     pub(super) fn mention_values(&self, rules: &Rules) -> BTreeMap<&'static str, String> {
