@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 use chrono::NaiveDate;
 use serde_json::{Map, Value, json};
 
-use super::facts::{Facts, Piece, PieceSource, Voice, pieces};
+use super::facts::{Facts, Maintained, Piece, PieceSource, Voice, pieces};
 use super::parties::{creditor_identification, debtor_identification};
 use super::wording::{
     city, enumerate_fr, recipient_lines, salutation, siren_fr, typo_fr, upper_first, words,
@@ -557,13 +557,12 @@ impl Context<'_> {
         let voice = self.steps_voice();
         let reminders = self.facts.reminders_phrase(voice);
         let maintained = match (self.agency.is_some(), self.je) {
-            (true, _) => "notre mandant maintient sa demande",
-            (false, true) => "je maintiens ma demande",
-            (false, false) => "nous maintenons notre demande",
+            (true, _) => Maintained::Agency,
+            (false, true) => Maintained::I,
+            (false, false) => Maintained::We,
         };
         let disputes: Vec<String> = if self.kind == DocKind::RequeteInjonction {
-            self.facts
-                .dispute_sentences(false, "le requérant maintient sa demande")
+            self.facts.dispute_sentences(false, Maintained::Applicant)
         } else {
             self.facts.dispute_sentences(true, maintained)
         };

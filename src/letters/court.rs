@@ -539,7 +539,7 @@ fn refere(ctx: &mut Context, rules: &Rules) -> Result<Value, LetterError> {
     let (representation, signature) = representation(ctx, rules)?;
     for dispute in ctx
         .facts
-        .dispute_sentences(false, "le requérant maintient sa demande")
+        .dispute_sentences(false, super::facts::Maintained::Applicant)
     {
         facts.push(' ');
         facts.push_str(&dispute);

@@ -235,13 +235,17 @@ impl<'a> Facts<'a> {
 
     /// One sentence per open dispute: "La facture n° A a été contestée le 8 avril 2026
     /// (pièce n° 3)."
-    pub fn dispute_sentences(&self, addressee_is_debtor: bool, maintained: &str) -> Vec<String> {
+    pub fn dispute_sentences(
+        &self,
+        addressee_is_debtor: bool,
+        maintained: Maintained,
+    ) -> Vec<String> {
         self.disputes
             .iter()
             .map(|d| {
                 let n = d.invoices.len();
                 format!(
-                    "{} {} {} {} {} le {}{}\u{a0}; {maintained}.",
+                    "{} {} {} {} {} le {}{}\u{a0}; {}.",
                     if n > 1 { "Les factures" } else { "La facture" },
                     d.invoices
                         .iter()
@@ -260,10 +264,40 @@ impl<'a> Facts<'a> {
                         String::new()
                     } else {
                         exhibit_ref(d.fact.exhibit)
-                    }
+                    },
+                    maintained.words(n),
                 )
             })
             .collect()
+    }
+}
+
+/// What a document says of a disputed invoice it still claims. The creditor's own letter
+/// and a request say the claim is maintained: the signatory decides it by signing. An
+/// agency's letter says only what the letter itself does, which its mandate to collect
+/// covers; whether the creditor maintains the claim after the dispute is the creditor's to
+/// say, and no event of the dossier records it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Maintained {
+    We,
+    I,
+    Agency,
+    Applicant,
+}
+
+impl Maintained {
+    fn words(self, invoices: usize) -> &'static str {
+        match (self, invoices > 1) {
+            (Maintained::We, _) => "nous maintenons notre demande",
+            (Maintained::I, _) => "je maintiens ma demande",
+            (Maintained::Agency, false) => {
+                "la présente mise en demeure la comprend néanmoins, au nom et pour le compte de notre mandant"
+            }
+            (Maintained::Agency, true) => {
+                "la présente mise en demeure les comprend néanmoins, au nom et pour le compte de notre mandant"
+            }
+            (Maintained::Applicant, _) => "le requérant maintient sa demande",
+        }
     }
 }
 

@@ -13,13 +13,13 @@ pub(super) fn data(ctx: &mut Context) -> Map<String, Value> {
     let mut m = Map::new();
     for d in &ctx.facts.disputes {
         ctx.warnings.push(format!(
-            "the debtor disputed invoice(s) {} on {}: the formal notice states the dispute and that the claim is maintained; examine it before going further{}",
+            "the debtor disputed invoice(s) {} on {}: the formal notice states the dispute and {}; examine it before going further",
             d.invoices.join(", "),
             d.fact.event.date,
             if ctx.agency.is_some() {
-                " (the letter says \"notre mandant maintient sa demande\": the agency needs the creditor's written instruction to say so, C. civ. 1984, 1989)"
+                "that it still claims them on the creditor's behalf (ask the creditor's written instruction before sending it, C. civ. 1984, 1989)"
             } else {
-                ""
+                "that the claim is maintained"
             }
         ));
     }

@@ -902,3 +902,50 @@ fn the_statement_says_ttc_only_of_a_companys_invoices() {
         assert_eq!(data.json["statement"]["principal_label"], label, "{name}");
     }
 }
+
+/// A disputed invoice in a formal notice: the creditor's own letter maintains its claim (its
+/// signatory decides it); an agency's letter says only what the letter does, since no event
+/// records that the creditor maintains the claim after the dispute, and warns to ask.
+#[test]
+fn an_agency_does_not_state_its_principals_answer_to_a_dispute() {
+    let rules = Rules::embedded();
+    let mut dz = example("tests/dossiers/agence-contractuel");
+    for agency in [true, false] {
+        if !agency {
+            dz.agency = None;
+        }
+        let s = compute(&dz, &rules, d("2026-06-30")).unwrap();
+        let med = build(DocKind::MiseEnDemeure, &dz, &s, &rules).unwrap();
+        let disputes: Vec<&str> = med.json["facts"]["disputes"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|v| v.as_str().unwrap())
+            .collect();
+        assert_eq!(disputes.len(), 1, "{disputes:?}");
+        let said = disputes[0];
+        assert!(
+            said.contains("contestée par vos soins le 8\u{a0}avril 2026"),
+            "{said}"
+        );
+        assert!(!said.contains("mandant maintient"), "{said}");
+        assert_eq!(
+            said.contains("la présente mise en demeure la comprend néanmoins, au nom et pour le compte de notre mandant"),
+            agency,
+            "{said}"
+        );
+        assert_eq!(
+            said.contains("nous maintenons notre demande"),
+            !agency,
+            "{said}"
+        );
+        assert_eq!(
+            med.warnings
+                .iter()
+                .any(|w| w.contains("written instruction")),
+            agency,
+            "{:?}",
+            med.warnings
+        );
+    }
+}
