@@ -227,7 +227,8 @@ pub(super) fn payment_means(dossier: &Dossier) -> String {
 }
 
 /// The document's subject line. `reminders` is how many reminders the dossier records (on
-/// distinct dates): a firm reminder is the "Deuxième relance" only after exactly one.
+/// distinct dates): a firm reminder is the "Deuxième relance" only after exactly one, and
+/// the last one the "Dernière relance" only after one at least.
 pub(super) fn subject(kind: DocKind, numbers: &[String], reminders: usize) -> String {
     let what = if numbers.len() > 1 {
         format!("factures {}", enumerate_fr(numbers))
@@ -241,6 +242,8 @@ pub(super) fn subject(kind: DocKind, numbers: &[String], reminders: usize) -> St
             1 => format!("Deuxième relance — {what}"),
             _ => format!("Nouvelle relance — {what}"),
         },
+        // "Dernière" says there were others: only after a recorded reminder.
+        DocKind::Relance3 if reminders == 0 => format!("Relance avant mise en demeure — {what}"),
         DocKind::Relance3 => format!("Dernière relance avant mise en demeure — {what}"),
         DocKind::MiseEnDemeure => format!("Mise en demeure de payer — {what}"),
         DocKind::Decompte => "Décompte de la créance".to_string(),

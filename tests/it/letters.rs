@@ -875,6 +875,17 @@ fn a_reminder_states_only_the_reminders_the_dossier_records() {
         let email = render_email("relance-3", &data.json).unwrap();
         assert_eq!(text.contains("une dernière fois"), last, "{name}: {text}");
         assert_eq!(email.contains("une dernière fois"), last, "{name}: {email}");
+        let subject = data.json["subject"].as_str().unwrap();
+        assert_eq!(
+            subject.starts_with("Dernière relance avant mise en demeure — "),
+            last,
+            "{name}: {subject}"
+        );
+        assert_eq!(
+            subject.starts_with("Relance avant mise en demeure — "),
+            !last,
+            "{name}: {subject}"
+        );
         assert!(!text.contains("démarche contentieuse"), "{name}: {text}");
     }
 
