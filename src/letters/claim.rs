@@ -227,9 +227,11 @@ pub(super) fn payment_means(dossier: &Dossier) -> String {
 }
 
 /// The document's subject line. `reminders` is how many reminders the dossier records (on
-/// distinct dates): a firm reminder is the "Deuxième relance" only after exactly one, and
-/// the last one the "Dernière relance" only after one at least.
-pub(super) fn subject(kind: DocKind, numbers: &[String], reminders: usize) -> String {
+/// distinct dates), `of_all` whether each concerned every invoice of the letter: a firm
+/// reminder is the "Deuxième relance" only after exactly one of them all (else "Nouvelle
+/// relance", which says only that there were others), and the last one the "Dernière
+/// relance" only after one at least.
+pub(super) fn subject(kind: DocKind, numbers: &[String], reminders: usize, of_all: bool) -> String {
     let what = if numbers.len() > 1 {
         format!("factures {}", enumerate_fr(numbers))
     } else {
@@ -239,7 +241,7 @@ pub(super) fn subject(kind: DocKind, numbers: &[String], reminders: usize) -> St
         DocKind::Relance1 => format!("Rappel de règlement — {what}"),
         DocKind::Relance2 => match reminders {
             0 => format!("Relance — {what}"),
-            1 => format!("Deuxième relance — {what}"),
+            1 if of_all => format!("Deuxième relance — {what}"),
             _ => format!("Nouvelle relance — {what}"),
         },
         // "Dernière" says there were others: only after a recorded reminder.

@@ -333,14 +333,12 @@ impl<'a> Context<'a> {
                 )
             }
         };
+        let numbers: Vec<String> = self.lines.iter().map(|l| l.number.clone()).collect();
         let subject = subject(
             self.kind,
-            &self
-                .lines
-                .iter()
-                .map(|l| l.number.clone())
-                .collect::<Vec<_>>(),
+            &numbers,
             self.facts.reminder_dates().len(),
+            self.facts.reminded_of_all(&numbers),
         );
         let json = json!({
             "document": self.kind.name(),

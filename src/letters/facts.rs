@@ -162,6 +162,16 @@ impl<'a> Facts<'a> {
         dates
     }
 
+    /// Whether every recorded reminder concerned all of `numbers` (the invoices a letter
+    /// claims): a reminder sent before some of them fell due did not remind of those.
+    pub fn reminded_of_all(&self, numbers: &[String]) -> bool {
+        self.reminders.iter().all(|f| {
+            f.only
+                .as_ref()
+                .is_none_or(|only| numbers.iter().all(|n| only.contains(n)))
+        })
+    }
+
     /// "notre relance du 20 mars 2026" / "nos relances des 20 février et 16 mars 2026";
     /// empty without a recorded reminder.
     /// `voice` is "notre"/"nos" or "ma"/"mes" (an individual creditor writes "je"), or "la"/"les"

@@ -845,12 +845,24 @@ fn a_reminder_states_only_the_reminders_the_dossier_records() {
         let data = build(kind, &dz, &s, &rules).unwrap();
         data.json["subject"].as_str().unwrap().to_owned()
     };
-    // No reminder recorded, one, two.
+    // No reminder recorded, one of every invoice, one of only one of the two invoices, two.
     assert!(
         subject("tests/dossiers/echeancier-frais", DocKind::Relance2).starts_with("Relance — ")
     );
+    let mut one = example("tests/dossiers/relances-seules");
+    one.events.truncate(1);
+    let s = compute(&one, &rules, as_of).unwrap();
+    let first = build(DocKind::Relance2, &one, &s, &rules).unwrap();
     assert!(
-        subject("tests/dossiers/b2g-commune", DocKind::Relance2).starts_with("Deuxième relance — ")
+        first.json["subject"]
+            .as_str()
+            .unwrap()
+            .starts_with("Deuxième relance — "),
+        "{}",
+        first.json["subject"]
+    );
+    assert!(
+        subject("tests/dossiers/b2g-commune", DocKind::Relance2).starts_with("Nouvelle relance — ")
     );
     assert!(
         subject("tests/dossiers/relances-seules", DocKind::Relance2)
