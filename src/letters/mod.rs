@@ -312,8 +312,11 @@ pub fn build_with(
         && !office.is_empty()
     {
         // The same place, whatever name or attention lines the address block adds.
-        let to = wording::seat(&dossier.debtor.name, &ctx.debtor_address);
-        let seat = wording::seat(&dossier.debtor.name, office);
+        // (A terminal's warning: plain spaces, not the letters' no-break ones.)
+        let place =
+            |lines: &[String]| wording::seat(&dossier.debtor.name, lines).replace('\u{a0}', " ");
+        let to = place(&ctx.debtor_address);
+        let seat = place(office);
         if to != seat {
             ctx.warnings.push(format!(
                 "the formal notice goes to debtor.address ({to}), not to the registered office \

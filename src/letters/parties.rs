@@ -1,6 +1,6 @@
 //! The parties as a court reads them (CPC 54, 57): who asks, against whom.
 
-use super::wording::{seat, siren_fr};
+use super::wording::{address_line, seat, siren_fr};
 use crate::dossier::{CreditorKind, DebtorKind, Dossier};
 
 /// CPC 54 and 57: who asks. A legal person: form, name, registered office, representative.
@@ -22,7 +22,11 @@ pub(super) fn creditor_identification(d: &Dossier) -> String {
             }
             s.push_str(&format!(
                 ", dont le siège social est situé {}",
-                c.address.join(", ")
+                c.address
+                    .iter()
+                    .map(|l| address_line(l))
+                    .collect::<Vec<_>>()
+                    .join(", ")
             ));
             // CPC 54 2° b: the body that represents it, a natural person and their capacity.
             match (

@@ -98,9 +98,38 @@ pub(super) fn seat(name: &str, address: &[String]) -> String {
         .iter()
         .filter(|l| l.as_str() != name)
         .filter(|l| !is_attention_line(l))
-        .cloned()
+        .map(|l| address_line(l))
         .collect::<Vec<_>>()
         .join(", ")
+}
+
+/// An address line as prose prints it: the street number kept with the street ("12 rue des
+/// Lilas", "3 bis avenue …"), the postal code with the town ("69003 Lyon"), by a no-break
+/// space, so that no line of a letter ends on a bare number.
+///
+pub(super) fn address_line(line: &str) -> String {
+    let digits = line.bytes().take_while(u8::is_ascii_digit).count();
+    if digits == 0 {
+        return line.to_string();
+    }
+    let mut head = digits;
+    // "12B rue …": a letter glued to the number.
+    if line[head..].starts_with(|c: char| c.is_ascii_alphabetic())
+        && line[head + 1..].starts_with(' ')
+    {
+        head += 1;
+    }
+    // "12 bis rue …": the word stays with the number.
+    for word in [" bis", " ter", " quater"] {
+        if line[head..].starts_with(word) && line[head + word.len()..].starts_with(' ') {
+            head += word.len();
+            break;
+        }
+    }
+    match line[head..].strip_prefix(' ') {
+        Some(tail) if !tail.is_empty() => format!("{}\u{a0}{tail}", &line[..head]),
+        _ => line.to_string(),
+    }
 }
 
 /// `one` when `n` is 1 (or 0), else `many`: "la facture suivante" / "les factures suivantes".
@@ -354,6 +383,26 @@ pub(super) fn upper_first(s: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_street_number_and_a_postal_code_stay_with_what_follows() {
+        let nb = '\u{a0}';
+        assert_eq!(
+            address_line("12 rue des Lilas"),
+            format!("12{nb}rue des Lilas")
+        );
+        assert_eq!(
+            address_line("3 bis place du Marché"),
+            format!("3 bis{nb}place du Marché")
+        );
+        assert_eq!(address_line("12B rue Haute"), format!("12B{nb}rue Haute"));
+        assert_eq!(address_line("69003 Lyon"), format!("69003{nb}Lyon"));
+        assert_eq!(address_line("BP 123"), "BP 123");
+        assert_eq!(address_line("12"), "12");
+        assert_eq!(address_line("12 "), "12 ");
+        assert_eq!(address_line("1 ter"), format!("1{nb}ter"));
+        assert_eq!(address_line("1é rue"), "1é rue");
+    }
 
     #[test]
     fn a_form_in_the_name_is_seen() {
