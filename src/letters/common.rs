@@ -555,7 +555,7 @@ impl Context<'_> {
         let voice = self.steps_voice();
         let reminders = self.facts.reminders_phrase(voice);
         let maintained = match (self.agency.is_some(), self.je) {
-            (true, _) => Maintained::Agency,
+            (true, _) => Maintained::Agency(&self.dossier.creditor.name),
             (false, true) => Maintained::I,
             (false, false) => Maintained::We,
         };

@@ -288,25 +288,25 @@ impl<'a> Facts<'a> {
 /// covers; whether the creditor maintains the claim after the dispute is the creditor's to
 /// say, and no event of the dossier records it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(super) enum Maintained {
+pub(super) enum Maintained<'a> {
     We,
     I,
-    Agency,
+    /// An agency, for the creditor of this name (named: the letter may name its principal
+    /// only further down).
+    Agency(&'a str),
     Applicant,
 }
 
-impl Maintained {
-    fn words(self, invoices: usize) -> &'static str {
-        match (self, invoices > 1) {
-            (Maintained::We, _) => "nous maintenons notre demande",
-            (Maintained::I, _) => "je maintiens ma demande",
-            (Maintained::Agency, false) => {
-                "la présente mise en demeure la comprend néanmoins, au nom et pour le compte de notre mandant"
-            }
-            (Maintained::Agency, true) => {
-                "la présente mise en demeure les comprend néanmoins, au nom et pour le compte de notre mandant"
-            }
-            (Maintained::Applicant, _) => "le requérant maintient sa demande",
+impl Maintained<'_> {
+    fn words(self, invoices: usize) -> String {
+        match self {
+            Maintained::We => "nous maintenons notre demande".into(),
+            Maintained::I => "je maintiens ma demande".into(),
+            Maintained::Agency(creditor) => format!(
+                "la présente mise en demeure {} néanmoins, pour le compte de {creditor}",
+                plural(invoices, "la comprend", "les comprend")
+            ),
+            Maintained::Applicant => "le requérant maintient sa demande".into(),
         }
     }
 }

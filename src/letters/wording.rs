@@ -106,7 +106,6 @@ pub(super) fn seat(name: &str, address: &[String]) -> String {
 /// An address line as prose prints it: the street number kept with the street ("12 rue des
 /// Lilas", "3 bis avenue …"), the postal code with the town ("69003 Lyon"), by a no-break
 /// space, so that no line of a letter ends on a bare number.
-///
 pub(super) fn address_line(line: &str) -> String {
     let digits = line.bytes().take_while(u8::is_ascii_digit).count();
     if digits == 0 {
@@ -137,9 +136,14 @@ pub(super) fn plural<'s>(n: usize, one: &'s str, many: &'s str) -> &'s str {
     if n > 1 { many } else { one }
 }
 
-/// Dates in one phrase, month and year said once for a run: "20 février et 16 mars 2026",
-/// "3 et 20 mars 2026", "15 décembre 2025 et 20 janvier 2026".
+/// Dates in one phrase, the year said once for a run of the same year, the month once only
+/// when every date falls in it: "20 février et 16 mars 2026", "3 et 20 mars 2026",
+/// "8 mars, 20 mars et 2 avril 2026" (not "8, 20 mars et 2 avril"), "15 décembre 2025 et 20
+/// janvier 2026".
 pub(super) fn dates_fr(dates: &[NaiveDate]) -> String {
+    let one_month = dates
+        .windows(2)
+        .all(|w| w[0].month() == w[1].month() && w[0].year() == w[1].year());
     let parts: Vec<String> = dates
         .iter()
         .enumerate()
@@ -150,7 +154,7 @@ pub(super) fn dates_fr(dates: &[NaiveDate]) -> String {
             } else {
                 d.day().to_string()
             };
-            let same_month = next.is_some_and(|n| n.month() == d.month() && n.year() == d.year());
+            let same_month = one_month && next.is_some();
             let same_year = next.is_some_and(|n| n.year() == d.year());
             let long = format_date_long(*d);
             if same_month {
@@ -383,6 +387,24 @@ pub(super) fn upper_first(s: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn dates_say_the_month_once_only_when_all_share_it() {
+        let d = |s: &str| NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap();
+        let nb = '\u{a0}';
+        assert_eq!(
+            dates_fr(&[d("2026-03-03"), d("2026-03-20")]),
+            format!("3 et 20{nb}mars 2026")
+        );
+        assert_eq!(
+            dates_fr(&[d("2026-03-08"), d("2026-03-20"), d("2026-04-02")]),
+            format!("8{nb}mars, 20{nb}mars et 2{nb}avril 2026")
+        );
+        assert_eq!(
+            dates_fr(&[d("2025-12-15"), d("2026-01-20")]),
+            format!("15{nb}décembre 2025 et 20{nb}janvier 2026")
+        );
+    }
 
     #[test]
     fn a_street_number_and_a_postal_code_stay_with_what_follows() {

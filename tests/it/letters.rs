@@ -953,7 +953,7 @@ fn an_agency_does_not_state_its_principals_answer_to_a_dispute() {
         );
         assert!(!said.contains("mandant maintient"), "{said}");
         assert_eq!(
-            said.contains("la présente mise en demeure la comprend néanmoins, au nom et pour le compte de notre mandant"),
+            said.contains("la présente mise en demeure la comprend néanmoins, pour le compte de Grossiste Alpes Distribution SA."),
             agency,
             "{said}"
         );
