@@ -5,7 +5,7 @@ use serde_json::{Map, Value, json};
 
 use super::claim::rates_applied;
 use super::common::Context;
-use super::wording::typo_fr;
+use super::wording::{plural, typo_fr};
 use crate::calc::{InvoiceLine, RuleUse, Statement};
 use crate::documents::format::{
     format_date_long as date_long_fr, format_date_short as date_short_fr, format_eur as euros_fr,
@@ -577,6 +577,49 @@ fn observations(ctx: &Context) -> Vec<String> {
             "Échéancier convenu le {} : {state} ; pour les factures qu'il couvre, le reste dû est la somme des échéances non réglées.",
             date_short_fr(plan.agreed)
         )));
+    }
+    // Insolvency proceedings: the statement is what the creditor declares (L622-24), so it
+    // says why earlier invoices stop accruing on the eve of the opening (L622-28, applied by
+    // L631-14 and L641-3) and which ones bear no indemnity (payment forbidden at their due
+    // date, L622-7), as the calculation did.
+    if let Some(opened) = ctx
+        .dossier
+        .debtor
+        .insolvency_opened
+        .filter(|o| *o <= ctx.statement.as_of)
+    {
+        let numbers = |keep: &dyn Fn(&InvoiceLine) -> bool| -> Vec<String> {
+            ctx.statement
+                .invoices
+                .iter()
+                .filter(|l| l.issued < opened && keep(l))
+                .map(|l| format!("n°\u{a0}{}", l.number))
+                .collect()
+        };
+        let before = numbers(&|_| true);
+        if !before.is_empty() {
+            let mut text = format!(
+                "Procédure collective ouverte le {} : {} {}, {} avant cette date, {} à déclarer au mandataire judiciaire (C. com. L622-24) et ne {} être payée{} ni poursuivie{} (L622-7, L622-21) ; leurs intérêts et pénalités de retard sont arrêtés au {}, veille du jugement d'ouverture (L622-28)",
+                date_short_fr(opened),
+                plural(before.len(), "la facture", "les factures"),
+                super::wording::enumerate_fr(&before),
+                plural(before.len(), "née", "nées"),
+                plural(before.len(), "est", "sont"),
+                plural(before.len(), "peut", "peuvent"),
+                plural(before.len(), "", "s"),
+                plural(before.len(), "", "s"),
+                date_short_fr(opened.pred_opt().unwrap_or(opened)),
+            );
+            let unowed = numbers(&|l| l.due >= opened && l.indemnity.is_zero());
+            if !unowed.is_empty() && ctx.statement.regime == Regime::B2b {
+                text.push_str(&format!(
+                    " ; aucune indemnité forfaitaire pour {} {}, dont le paiement à l'échéance était interdit (L441-10 II)",
+                    plural(unowed.len(), "la facture", "les factures"),
+                    super::wording::enumerate_fr(&unowed)
+                ));
+            }
+            out.push(typo_fr(&format!("{text}.")));
+        }
     }
     let over = ctx.statement.totals.overpaid;
     if !over.is_zero() {

@@ -972,3 +972,34 @@ fn an_agency_does_not_state_its_principals_answer_to_a_dispute() {
         );
     }
 }
+
+/// Insolvency proceedings: the statement, which the creditor declares, says which invoices
+/// are to be declared, why their penalties stop on the eve of the opening, and which bear no
+/// indemnity, as the calculation did.
+#[test]
+fn the_statement_of_an_insolvent_debtor_says_what_the_opening_changed() {
+    let rules = Rules::embedded();
+    let dz = example("tests/dossiers/redressement");
+    let s = compute(&dz, &rules, d("2026-06-30")).unwrap();
+    let data = build(DocKind::Decompte, &dz, &s, &rules).unwrap();
+    let obs: Vec<&str> = data.json["statement"]["observations"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v.as_str().unwrap())
+        .collect();
+    let said = obs
+        .iter()
+        .find(|o| o.starts_with("Procédure collective ouverte le 02/03/2026"))
+        .unwrap_or_else(|| panic!("{obs:?}"));
+    assert!(
+        said.contains("IVP-1187 et n°\u{a0}IVP-1240, nées avant cette date"),
+        "{said}"
+    );
+    assert!(!said.contains("IVP-1302"), "{said}");
+    assert!(said.contains("arrêtés au 01/03/2026"), "{said}");
+    assert!(
+        said.contains("aucune indemnité forfaitaire pour la facture n°\u{a0}IVP-1240,"),
+        "{said}"
+    );
+}
