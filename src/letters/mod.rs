@@ -16,6 +16,7 @@ mod common;
 pub mod court;
 mod facts;
 mod formal_notice;
+mod observations;
 mod parties;
 mod plan;
 mod plan_proposal;
