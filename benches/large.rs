@@ -27,7 +27,7 @@ signatory = "Jeanne Martin, gérante"
 [debtor]
 kind = "company"
 name = "Boulangerie Dupont SAS"
-siren = "552081317"
+siren = "381653260"
 address = ["3 place du Marché", "75011 Paris"]
 "#,
     );

@@ -549,9 +549,7 @@ impl<'a> Engine<'a> {
         };
         let mut end = self.as_of;
         // L622-28, L631-14, L641-3: the opening judgment stops interest on earlier claims.
-        if let Some(opened) = self.dossier.debtor.insolvency_opened
-            && inv.issued < opened
-        {
+        if let Some(opened) = self.dossier.debtor.opened_after(inv.issued) {
             end = end.min(opened.pred_opt()?);
         }
         // Spec §6: nothing more accrues on what a kept plan covers.
@@ -843,8 +841,7 @@ impl<'a> Engine<'a> {
             return Ok(Decimal::ZERO);
         }
         // Not due when an insolvency procedure forbade payment at the due date (L441-10 II).
-        if let Some(opened) = self.dossier.debtor.insolvency_opened
-            && inv.issued < opened
+        if let Some(opened) = self.dossier.debtor.opened_after(inv.issued)
             && inv.due >= opened
         {
             return Ok(Decimal::ZERO);

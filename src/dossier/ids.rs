@@ -76,8 +76,8 @@ mod tests {
     #[test]
     fn siren_luhn() {
         assert!(is_valid_siren("732829320"));
-        assert!(is_valid_siren("552081317"));
-        assert!(is_valid_siren("542107651"));
+        assert!(is_valid_siren("381653260"));
+        assert!(is_valid_siren("463989731"));
         assert!(!is_valid_siren("123456789"));
         assert!(!is_valid_siren("73282932"));
         assert!(!is_valid_siren("73282932a"));

@@ -425,6 +425,7 @@ impl Reader<'_> {
                 event_index.push(i);
             }
         }
+        self.distinct_parties(creditor.as_ref(), debtor.as_ref(), agency.as_ref());
         let exhibits = self.exhibits(&mut t);
         let regime = match (&creditor, &debtor) {
             (Some(c), Some(d)) => Some(regime_of(c.kind, d.kind, d.is_public_person())),
@@ -472,6 +473,40 @@ impl Reader<'_> {
             events,
             payment_plan: payment_plan?,
         })
+    }
+
+    /// Creditor, debtor and agency are three persons: one SIREN given to two of them is a
+    /// mistake of the file, and a letter would identify the wrong company.
+    fn distinct_parties(
+        &mut self,
+        creditor: Option<&Creditor>,
+        debtor: Option<&Debtor>,
+        agency: Option<&Option<Agency>>,
+    ) {
+        let creditor = creditor.and_then(|c| c.siren.as_deref());
+        let debtor = debtor.and_then(|d| d.siren.as_deref());
+        let agency = agency.and_then(|a| a.as_ref()).map(|a| a.siren.as_str());
+        for (field, siren, other, other_field) in [
+            ("debtor.siren", debtor, creditor, "creditor.siren"),
+            ("agency.siren", agency, creditor, "creditor.siren"),
+            ("agency.siren", agency, debtor, "debtor.siren"),
+        ] {
+            if let (Some(s), Some(o)) = (siren, other)
+                && s == o
+            {
+                self.problems.push(
+                    Problem::new(
+                        self.file,
+                        field,
+                        format!(
+                            "the same SIREN as {other_field}: the parties are different \
+                             persons, each with its own SIREN"
+                        ),
+                    )
+                    .with_value(s.to_string()),
+                );
+            }
+        }
     }
 
     fn creditor(&mut self, path: &str, node: &Node) -> Option<Creditor> {

@@ -305,6 +305,15 @@ impl Debtor {
             .and_then(|line| line.get(..5))
     }
 
+    /// The date insolvency proceedings were opened against the debtor, when a claim
+    /// invoiced on `issued` arose before it: such a claim is declared to the mandataire
+    /// judiciaire, not paid nor sued for (C. com. L622-7, L622-21, L622-24), and stops
+    /// accruing on the eve of the opening (L622-28). The invoice date stands for the date
+    /// the claim arose.
+    pub fn opened_after(&self, issued: NaiveDate) -> Option<NaiveDate> {
+        self.insolvency_opened.filter(|opened| issued < *opened)
+    }
+
     /// A public body that is a public person (the default for `public-body`).
     pub fn is_public_person(&self) -> bool {
         self.kind == DebtorKind::PublicBody

@@ -487,7 +487,7 @@ fn refuse_in_insolvency(
     let before: Vec<&str> = statement
         .invoices
         .iter()
-        .filter(|l| l.issued < opened && !l.total_due().is_zero())
+        .filter(|l| d.debtor.opened_after(l.issued).is_some() && !l.total_due().is_zero())
         .map(|l| l.number.as_str())
         .collect();
     if before.is_empty() {

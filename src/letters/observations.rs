@@ -62,7 +62,6 @@ pub(super) fn observations(ctx: &Context) -> Vec<String> {
             date_short_fr(plan.agreed)
         )));
     }
-    out.extend(insolvency(ctx));
     let over = ctx.statement.totals.overpaid;
     if !over.is_zero() {
         out.push(typo_fr(&format!(
@@ -73,30 +72,37 @@ pub(super) fn observations(ctx: &Context) -> Vec<String> {
     out
 }
 
+/// The opening of insolvency proceedings as of the statement's date, when an invoice arose
+/// before it: the statement is then what the creditor declares (C. com. L622-24).
+pub(super) fn insolvency_opened(ctx: &Context) -> Option<chrono::NaiveDate> {
+    let opened = (ctx.dossier.debtor.insolvency_opened).filter(|o| *o <= ctx.statement.as_of)?;
+    (ctx.statement.invoices.iter())
+        .any(|l| l.issued < opened)
+        .then_some(opened)
+}
+
 /// Insolvency proceedings: the statement is what the creditor declares (L622-24), so it
 /// says why earlier invoices stop accruing on the eve of the opening (L622-28, applied by
 /// L631-14 and L641-3) and which ones bear no indemnity (payment forbidden at their due
-/// date, L622-7), as the calculation did.
-fn insolvency(ctx: &Context) -> Option<String> {
-    let opened = ctx
-        .dossier
-        .debtor
-        .insolvency_opened
-        .filter(|o| *o <= ctx.statement.as_of)?;
+/// date, L441-10 II), as the calculation did, and what becomes of later ones (L622-17 I,
+/// L622-24 al. 6).
+pub(super) fn insolvency(ctx: &Context) -> Option<String> {
+    let opened = insolvency_opened(ctx)?;
+    let debtor = &ctx.dossier.debtor;
     let numbers = |keep: &dyn Fn(&InvoiceLine) -> bool| -> Vec<String> {
         ctx.statement
             .invoices
             .iter()
-            .filter(|l| l.issued < opened && keep(l))
+            .filter(|l| keep(l))
             .map(|l| format!("n°\u{a0}{}", l.number))
             .collect()
     };
-    let before = numbers(&|_| true);
+    let before = numbers(&|l| debtor.opened_after(l.issued).is_some());
     if before.is_empty() {
         return None;
     }
     let mut text = format!(
-        "Procédure collective ouverte le {} : {} {}, {} avant cette date, {} à déclarer au mandataire judiciaire (C. com. L622-24) et ne {} être payée{} ni poursuivie{} (L622-7, L622-21) ; leurs intérêts et pénalités de retard sont arrêtés au {}, veille du jugement d'ouverture (L622-28)",
+        "Procédure collective ouverte le {} : {} {}, {} avant cette date, {} à déclarer au mandataire judiciaire ou au liquidateur (C. com. L622-24) et ne {} être payée{} ni poursuivie{} (L622-7, L622-21) ; leurs intérêts et pénalités de retard sont arrêtés au {}, veille du jugement d'ouverture (L622-28)",
         date_short_fr(opened),
         plural(before.len(), "la facture", "les factures"),
         enumerate_fr(&before),
@@ -107,12 +113,28 @@ fn insolvency(ctx: &Context) -> Option<String> {
         plural(before.len(), "", "s"),
         date_short_fr(opened.pred_opt().unwrap_or(opened)),
     );
-    let unowed = numbers(&|l| l.due >= opened && l.indemnity.is_zero());
+    let unowed = numbers(&|l| {
+        debtor.opened_after(l.issued).is_some() && l.due >= opened && l.indemnity.is_zero()
+    });
     if !unowed.is_empty() && ctx.statement.regime == Regime::B2b {
         text.push_str(&format!(
             " ; aucune indemnité forfaitaire pour {} {}, dont le paiement à l'échéance était interdit (L441-10 II)",
             plural(unowed.len(), "la facture", "les factures"),
             enumerate_fr(&unowed)
+        ));
+    }
+    let after = numbers(&|l| debtor.opened_after(l.issued).is_none());
+    if !after.is_empty() {
+        text.push_str(&format!(
+            ". {} {}, {} après le jugement d'ouverture, {} payable{} à {} échéance si {} remplit les conditions de l'article L622-17\u{a0}I (créance née pour les besoins de la procédure ou en contrepartie d'une prestation fournie au débiteur pendant la période d'observation) ; à défaut, {} aussi à déclarer (L622-24, al. 6)",
+            plural(after.len(), "La facture", "Les factures"),
+            enumerate_fr(&after),
+            plural(after.len(), "née", "nées"),
+            plural(after.len(), "est", "sont"),
+            plural(after.len(), "", "s"),
+            plural(after.len(), "son", "leur"),
+            plural(after.len(), "elle", "chacune"),
+            plural(after.len(), "elle est", "elles sont"),
         ));
     }
     Some(typo_fr(&format!("{text}.")))

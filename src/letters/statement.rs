@@ -309,6 +309,8 @@ fn statement_json(ctx: &Context) -> Value {
     if !t.waived.is_zero() {
         summary.push(json!({"label": waived_label, "amount": minus(t.waived)}));
     }
+    let opened = super::observations::insolvency_opened(ctx);
+    let declared = |l: &InvoiceLine| opened.is_some() && d.debtor.opened_after(l.issued).is_some();
     json!({
         "as_of": date_long_fr(s.as_of),
         // "TTC" says VAT is included: not of a rent, nor of what a private person bills.
@@ -332,6 +334,11 @@ fn statement_json(ctx: &Context) -> Value {
             "indemnity": euros_fr(l.indemnity),
             "has_indemnity": !l.indemnity.is_zero(),
             "total_due": euros_fr(l.total_due()),
+            "total_label": if declared(l) {
+                "Montant à déclarer (C. com. L622-24)"
+            } else {
+                "Reste dû sur cette facture"
+            },
             "days_late": days_late_text(s, l),
             "prescription": date_short_fr(l.prescription.expires_on),
             "prescription_basis": l.prescription.basis,
@@ -363,6 +370,8 @@ fn statement_json(ctx: &Context) -> Value {
             "overpaid": euros_fr(t.overpaid),
         },
         "summary": summary,
+        "balance": balance(&lines, opened, &declared, t.total_due),
+        "insolvency": super::observations::insolvency(ctx),
         "rates": rates_applied(&lines, None),
         "rules": s.rules.iter().map(|r| json!({
             "text": typo_fr(&rule_text(r, s.regime)),
@@ -370,6 +379,41 @@ fn statement_json(ctx: &Context) -> Value {
         })).collect::<Vec<_>>(),
         "observations": super::observations::observations(ctx),
     })
+}
+
+/// The statement's last lines: what remains due, or, once insolvency proceedings are
+/// opened, what is declared apart from what arose later, which are not one claim (C. com.
+/// L622-24, L622-17): the two lines add up to the total.
+fn balance(
+    lines: &[&InvoiceLine],
+    opened: Option<NaiveDate>,
+    declared: &dyn Fn(&InvoiceLine) -> bool,
+    total_due: rust_decimal::Decimal,
+) -> Vec<Value> {
+    let Some(opened) = opened else {
+        return vec![json!({"label": "Total restant dû", "amount": euros_fr(total_due)})];
+    };
+    let sum = |keep: bool| -> rust_decimal::Decimal {
+        (lines.iter())
+            .filter(|l| declared(l) == keep)
+            .map(|l| l.total_due())
+            .sum()
+    };
+    let (prior, later) = (sum(true), sum(false));
+    let mut out = vec![json!({
+        "label": format!(
+            "Créances nées avant le jugement d'ouverture du {}, à déclarer (C. com. L622-24)",
+            date_short_fr(opened)
+        ),
+        "amount": euros_fr(prior),
+    })];
+    if lines.iter().any(|l| !declared(l)) {
+        out.push(json!({
+            "label": "Créances nées après le jugement d'ouverture",
+            "amount": euros_fr(later),
+        }));
+    }
+    out
 }
 
 /// "136 jours"; on an invoice a payment plan still holds, the delay frozen on the day it was

@@ -15,7 +15,7 @@ use crate::rules::mentions::Mention;
 
 /// Mention values that come from optional dossier fields: a mention that needs one the
 /// dossier does not give is left out rather than stopping the rendering.
-pub(super) const OPTIONAL_VALUES: &[&str] = &["consumer_mediator"];
+pub(super) const OPTIONAL_VALUES: &[&str] = &["consumer_mediator", "insolvency_opened"];
 
 impl Context<'_> {
     /// What the penalties run at after the letter's half-year, whose rate is the last the
@@ -77,6 +77,10 @@ impl Context<'_> {
             .to_string(),
         );
         values.insert("public_buyer_next_step", self.public_buyer_next_step());
+        // The declaration's time limit is said only where a claim is to be declared.
+        if let Some(opened) = super::observations::insolvency_opened(self) {
+            values.insert("insolvency_opened", date_long_fr(opened));
+        }
         if let Some(m) = &dossier.creditor.extra.consumer_mediator {
             values.insert("consumer_mediator", m.clone());
         }

@@ -86,7 +86,7 @@ def fec():
 
 def csv_fr():
     text = """client;nom;catégorie;siren;adresse;type;numéro;date;échéance;montant;facture_reglee;libellé
-DUPONT;Boulangerie Dupont SAS;entreprise;552081317;3 place du Marché | 75011 Paris;facture;F-2026-001;15/01/2026;14/02/2026;1 200,00;;Comptoir de vente en chêne massif
+DUPONT;Boulangerie Dupont SAS;entreprise;381653260;3 place du Marché | 75011 Paris;facture;F-2026-001;15/01/2026;14/02/2026;1 200,00;;Comptoir de vente en chêne massif
 DUPONT;Boulangerie Dupont SAS;;;;facture;F-2026-007;10/02/2026;;2 350,80;;Rayonnages du fournil
 DUPONT;Boulangerie Dupont SAS;;;;règlement;VIR-0301;01/03/2026;;500,00;F-2026-001;Virement SEPA
 LEROY;Mme Lucie Leroy;particulier;;8 rue Victor Hugo | 57000 Metz;facture;F-2026-010;20/02/2026;22/03/2026;480,00;;Bibliothèque sur mesure

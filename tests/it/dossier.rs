@@ -52,7 +52,7 @@ fn every_problem_is_reported_at_once() {
         "colour = \"blue\"\npayment_imputation = \"whatever\"",
         &body,
     )
-    .replace("siren = \"552081317\"", "siren = \"552081318\"")
+    .replace("siren = \"381653260\"", "siren = \"381653261\"")
     .replace(
         "siren = \"732829320\"",
         "siren = \"73282932\"\niban = \"FR7630006000011234567890188\"\nemail = \"nobody\"",
@@ -78,7 +78,7 @@ fn every_problem_is_reported_at_once() {
         ("creditor.email", Some("nobody"), "not an email address"),
         (
             "debtor.siren",
-            Some("552081318"),
+            Some("381653261"),
             "not a valid SIREN (Luhn check digit)",
         ),
         (
@@ -302,4 +302,31 @@ fn exhibits_are_checked_like_every_piece() {
         "{}",
         all.join("\n")
     );
+}
+
+/// Creditor, debtor and agency are different persons: a SIREN given to two of them is a
+/// mistake of the file (a letter would identify the wrong company), reported with the rest.
+#[test]
+fn two_parties_never_share_a_siren() {
+    let text = dossier_text(
+        "b2b",
+        "",
+        &invoice("A", "2026-01-01", "2026-01-31", "10.00"),
+    )
+    .replace("siren = \"381653260\"", "siren = \"732829320\"")
+        + "\n[agency]\nname = \"Recouvrement Exemple SAS\"\nsiren = \"732829320\"\naddress = [\"8 boulevard Haussmann\", \"75009 Paris\"]\nmandate = \"MANDAT-2026-017\"\n";
+    let all = problems(&text);
+    for (field, other) in [
+        ("debtor.siren", "creditor.siren"),
+        ("agency.siren", "creditor.siren"),
+        ("agency.siren", "debtor.siren"),
+    ] {
+        assert_has(
+            &all,
+            &format!(
+                "dossier.toml: {field}: \"732829320\": the same SIREN as {other}: the parties are different persons, each with its own SIREN"
+            ),
+        );
+    }
+    assert_eq!(all.len(), 3, "{all:?}");
 }

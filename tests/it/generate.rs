@@ -175,6 +175,11 @@ fn dossier(i: usize, broken: bool) -> (String, &'static str, Option<&'static str
     } else {
         String::new()
     };
+    // A made-up, Luhn-valid SIREN of the debtor's own.
+    let siren = (0..10)
+        .map(|key| format!("{:08}{key}", 40_000_000 + i % 50_000_000))
+        .find(|siren| relance::dossier::ids::is_valid_siren(siren))
+        .expect("one key in ten completes a Luhn-valid SIREN");
     let text = format!(
         r#"reference = "GEN-{i:05}"
 language = "fr"
@@ -192,7 +197,7 @@ signatory = "Jeanne Martin, gérante"
 [debtor]
 kind = "company"
 name = "Client {i} SAS"
-siren = "552081317"
+siren = "{siren}"
 {address}
 
 [terms]

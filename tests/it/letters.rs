@@ -263,7 +263,7 @@ fn reminders_only_no_formal_notice_is_claimed_anywhere() {
         med.json["sender"]["identity"],
         serde_json::json!([
             "SAS au capital de 20\u{202f}000,00\u{a0}€",
-            "RCS Lyon 732\u{a0}829\u{a0}320"
+            "RCS Lyon 586\u{a0}710\u{a0}972"
         ])
     );
 }
@@ -973,33 +973,99 @@ fn an_agency_does_not_state_its_principals_answer_to_a_dispute() {
     }
 }
 
-/// Insolvency proceedings: the statement, which the creditor declares, says which invoices
-/// are to be declared, why their penalties stop on the eve of the opening, and which bear no
-/// indemnity, as the calculation did.
+/// Insolvency proceedings: the statement, which the creditor declares, says first which
+/// invoices are to be declared, why their penalties stop on the eve of the opening, which
+/// bear no indemnity, and what becomes of a later invoice; it never totals the claim to
+/// declare with the later one, and it states the declaration's time limit.
 #[test]
 fn the_statement_of_an_insolvent_debtor_says_what_the_opening_changed() {
     let rules = Rules::embedded();
     let dz = example("tests/dossiers/redressement");
     let s = compute(&dz, &rules, d("2026-06-30")).unwrap();
     let data = build(DocKind::Decompte, &dz, &s, &rules).unwrap();
-    let obs: Vec<&str> = data.json["statement"]["observations"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|v| v.as_str().unwrap())
-        .collect();
-    let said = obs
-        .iter()
-        .find(|o| o.starts_with("Procédure collective ouverte le 02/03/2026"))
-        .unwrap_or_else(|| panic!("{obs:?}"));
+    let st = &data.json["statement"];
+    let said = st["insolvency"].as_str().unwrap_or_else(|| panic!("{st}"));
     assert!(
-        said.contains("IVP-1187 et n°\u{a0}IVP-1240, nées avant cette date"),
+        said.starts_with("Procédure collective ouverte le 02/03/2026\u{a0}: les factures n°\u{a0}IVP-1187 et n°\u{a0}IVP-1240, nées avant cette date"),
         "{said}"
     );
-    assert!(!said.contains("IVP-1302"), "{said}");
     assert!(said.contains("arrêtés au 01/03/2026"), "{said}");
     assert!(
         said.contains("aucune indemnité forfaitaire pour la facture n°\u{a0}IVP-1240,"),
         "{said}"
+    );
+    assert!(
+        said.contains("La facture n°\u{a0}IVP-1302, née après le jugement d'ouverture, est payable à son échéance si elle remplit les conditions de l'article L622-17\u{a0}I"),
+        "{said}"
+    );
+    // Said once, on the first page, not among the observations.
+    assert!(
+        !st["observations"]
+            .to_string()
+            .contains("Procédure collective"),
+        "{st}"
+    );
+    // Each invoice's last line, and the two balances, which add up to the total.
+    let labels: Vec<&str> = (st["invoices"].as_array().unwrap().iter())
+        .map(|i| i["total_label"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        labels,
+        [
+            "Montant à déclarer (C. com. L622-24)",
+            "Montant à déclarer (C. com. L622-24)",
+            "Reste dû sur cette facture"
+        ]
+    );
+    let balance = st["balance"].as_array().unwrap();
+    assert_eq!(balance.len(), 2, "{balance:?}");
+    assert_eq!(
+        balance[0]["label"],
+        "Créances nées avant le jugement d'ouverture du 02/03/2026, à déclarer (C. com. L622-24)"
+    );
+    assert_eq!(
+        balance[1]["label"],
+        "Créances nées après le jugement d'ouverture"
+    );
+    let euros = |v: &serde_json::Value| -> rust_decimal::Decimal {
+        let t: String = (v.as_str().unwrap().chars())
+            .filter(|c| c.is_ascii_digit() || *c == ',')
+            .collect();
+        t.replace(',', ".").parse().unwrap()
+    };
+    let declared: rust_decimal::Decimal = (s.invoices.iter())
+        .filter(|l| l.number != "IVP-1302")
+        .map(|l| l.total_due())
+        .sum();
+    assert_eq!(euros(&balance[0]["amount"]), declared);
+    assert_eq!(
+        euros(&balance[0]["amount"]) + euros(&balance[1]["amount"]),
+        s.totals.total_due
+    );
+    assert!(!data.json.to_string().contains("Total restant dû"));
+    // The time limit, from its mention rule, with the opening's date.
+    let mentions = data.json["mentions"].to_string().replace('\u{a0}', " ");
+    assert!(
+        mentions.contains("rendu le 2 mars 2026, sont à déclarer")
+            && mentions.contains("dans un délai de deux mois"),
+        "{mentions}"
+    );
+}
+
+/// Without insolvency proceedings, the statement totals what remains due, in one line.
+#[test]
+fn a_statement_totals_what_remains_due_in_one_line() {
+    let rules = Rules::embedded();
+    let dz = example("examples/atelier-martin");
+    let s = compute(&dz, &rules, d("2026-06-30")).unwrap();
+    let data = build(DocKind::Decompte, &dz, &s, &rules).unwrap();
+    let st = &data.json["statement"];
+    assert!(st["insolvency"].is_null(), "{st}");
+    assert_eq!(st["balance"].as_array().unwrap().len(), 1);
+    assert_eq!(st["balance"][0]["label"], "Total restant dû");
+    assert!(
+        !data.json["mentions"]
+            .to_string()
+            .contains("jugement d'ouverture")
     );
 }

@@ -56,7 +56,7 @@ address = ["5 allée des Tilleuls", "33000 Bordeaux"]
 pub const COMPANY_DEBTOR: &str = r#"[debtor]
 kind = "company"
 name = "Boulangerie Dupont SAS"
-siren = "552081317"
+siren = "381653260"
 address = ["3 place du Marché", "75011 Paris"]
 "#;
 

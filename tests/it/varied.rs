@@ -61,6 +61,16 @@ fn plus(d: NaiveDate, days: usize) -> NaiveDate {
 
 /// Writes `n` varied dossiers under `dir` (`dir/v-00000/dossier.toml`...), each with its
 /// invoices as pieces (the court requests need them).
+/// A made-up SIREN for dossier `i`'s debtor, valid by its Luhn key: no two generated debtors
+/// share one.
+pub fn fictitious_siren(i: usize) -> String {
+    let base = format!("{:08}", 30_000_000 + i % 60_000_000);
+    (0..10)
+        .map(|key| format!("{base}{key}"))
+        .find(|siren| relance::dossier::ids::is_valid_siren(siren))
+        .expect("one key in ten completes a Luhn-valid SIREN")
+}
+
 pub fn write_varied(dir: &Path, n: usize) {
     let piece = std::fs::read(
         Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/atelier-martin/pieces/F-2026-001.pdf"),
@@ -98,7 +108,8 @@ pub fn dossier(i: usize) -> (String, usize) {
     } else {
         let _ = write!(
             t,
-            "\n[creditor]\nkind = \"company\"\nname = \"{trade} {name} SARL\"\nlegal_form = \"SARL\"\nsiren = \"732829320\"\naddress = [\"{street} rue des Lilas\", \"{cp} {city}\"]\n"
+            "\n[creditor]\nkind = \"company\"\nname = \"{trade} {name} SARL\"\nlegal_form = \"SARL\"\nsiren = \"{}\"\naddress = [\"{street} rue des Lilas\", \"{cp} {city}\"]\n",
+            fictitious_siren(i + 30_000_000)
         );
         if !draw(i, 7).is_multiple_of(3) {
             t.push_str("iban = \"FR7630006000011234567890189\"\n");
@@ -124,8 +135,9 @@ pub fn dossier(i: usize) -> (String, usize) {
         _ => {
             let _ = write!(
                 t,
-                "\n[debtor]\nkind = \"company\"\nname = \"{} {dname} SAS\"\nsiren = \"552081317\"\naddress = [\"{} boulevard de la République\", \"{dcp} {dcity}\"]\n",
+                "\n[debtor]\nkind = \"company\"\nname = \"{} {dname} SAS\"\nsiren = \"{}\"\naddress = [\"{} boulevard de la République\", \"{dcp} {dcity}\"]\n",
                 TRADES[draw(i, 10) % TRADES.len()],
+                fictitious_siren(i),
                 1 + draw(i, 11) % 240
             );
             if regime == "b2b" && draw(i, 12).is_multiple_of(25) {
@@ -141,7 +153,7 @@ pub fn dossier(i: usize) -> (String, usize) {
         );
     }
     if regime == "b2b" && draw(i, 13).is_multiple_of(6) {
-        t.push_str("\n[agency]\nname = \"Recouvrement Exemple SAS\"\nsiren = \"542107651\"\naddress = [\"8 boulevard Haussmann\", \"75009 Paris\"]\nmandate = \"MANDAT-2026-017\"\n");
+        t.push_str("\n[agency]\nname = \"Recouvrement Exemple SAS\"\nsiren = \"420796229\"\naddress = [\"8 boulevard Haussmann\", \"75009 Paris\"]\nmandate = \"MANDAT-2026-017\"\n");
     }
     if regime == "b2b" && draw(i, 14).is_multiple_of(4) {
         let rate = ["12.5", "15", "6", "20"][draw(i, 15) % 4];

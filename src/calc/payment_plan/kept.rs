@@ -169,8 +169,10 @@ impl Plan<'_> {
     /// 1231-6, 1344-1, as after a formal notice), by half-year, each period rounded.
     pub(super) fn accrue(&mut self, idx: usize, until: NaiveDate) -> Result<(), CalcError> {
         let mut until = until;
-        if let Some(opened) = self.dossier.debtor.insolvency_opened
-            && self.lines[idx].line.issued < opened
+        if let Some(opened) = self
+            .dossier
+            .debtor
+            .opened_after(self.lines[idx].line.issued)
         {
             until = until.min(opened.pred_opt().unwrap_or(opened));
         }
